@@ -1,0 +1,202 @@
+/**
+ * Campaigns (phong trào thi đua của cụm): start, registration (đăng ký thi đua) and the cluster's
+ * secret ballot (bỏ phiếu kín suy tôn). The controller is thin; the service checks role and unit
+ * scope against the read model, then hands the decision to the campaign workflow.
+ */
+import { BadRequestException, Body, ConflictException, Controller, ForbiddenException, Get, Inject, Injectable, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { createHash, randomBytes } from 'node:crypto';
+import { In, type DataSource } from 'typeorm';
+import {
+  castBallotUpdate,
+  closeVoteUpdate,
+  openVoteUpdate,
+  registerUpdate,
+  WORKFLOW_TYPES,
+  type CampaignInput,
+  type CampaignView,
+} from '@tdkt/contracts';
+import { campaignId, campaignWorkflowId, DEFAULT_RULE_SET_ID, findRuleSet, type Actor } from '@tdkt/domain';
+import { CampaignEntity, NominationEntity, UnitEntity } from '@tdkt/persistence';
+import { Action, Roles, type ActionContext } from '../common/auth';
+import { ReadModel } from '../common/read-model';
+import { canSeeCampaign, isStaff, requireOwnUnit } from '../common/scope';
+import { DATA_SOURCE } from '../common/tokens';
+import { WorkflowGateway } from '../common/workflow-gateway';
+import { BallotDto, OpenVoteDto, RegisterDto, StartCampaignDto } from './dto';
+
+@Injectable()
+export class CampaignsService {
+  constructor(
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly read: ReadModel,
+    private readonly workflows: WorkflowGateway,
+  ) {}
+
+  async start(dto: StartCampaignDto, ctx: ActionContext): Promise<{ id: string }> {
+    const members = dto.memberUnitCodes;
+    if (!members.includes(dto.headUnitCode)) throw new BadRequestException('headUnitCode must be one of memberUnitCodes');
+    if (dto.deputyUnitCode && !members.includes(dto.deputyUnitCode)) throw new BadRequestException('deputyUnitCode must be one of memberUnitCodes');
+    if (dto.deputyUnitCode === dto.headUnitCode) throw new BadRequestException('deputyUnitCode must differ from headUnitCode');
+    const known = await this.dataSource.getRepository(UnitEntity).findBy({ code: In(members) });
+    const unknown = members.filter((c) => !known.some((u) => u.code === c));
+    if (unknown.length) throw new BadRequestException(`memberUnitCodes: unknown units ${unknown.join(', ')}`);
+    const ruleSet = findRuleSet(dto.ruleSet ?? DEFAULT_RULE_SET_ID);
+    if (!ruleSet) throw new BadRequestException(`ruleSet: unknown rule set ${dto.ruleSet}`);
+    const id = campaignId(dto.year, dto.clusterCode);
+    if (await this.dataSource.getRepository(CampaignEntity).existsBy({ id })) throw new ConflictException(`campaign ${id} already exists`);
+    const input: CampaignInput = {
+      id,
+      year: dto.year,
+      clusterCode: dto.clusterCode,
+      clusterName: dto.clusterName.normalize('NFC'),
+      memberUnitCodes: members,
+      headUnitCode: dto.headUnitCode,
+      deputyUnitCode: dto.deputyUnitCode ?? null,
+      registrationDeadline: new Date(dto.registrationDeadline).toISOString(),
+      ruleSet: { id: ruleSet.id, version: ruleSet.version },
+      startedBy: ctx.actor,
+      requestId: ctx.requestId,
+    };
+    await this.workflows.start(WORKFLOW_TYPES.campaign, campaignWorkflowId(id), input, `campaign ${id}`);
+    // Reads right after the start must see the campaign and a nomination per member.
+    await this.read.waitFor(`campaign ${id}`, async () => {
+      const count = await this.dataSource.getRepository(NominationEntity).countBy({ campaignId: id });
+      return count === members.length && (await this.dataSource.getRepository(CampaignEntity).existsBy({ id }));
+    });
+    return { id };
+  }
+
+  async list(actor: Actor, year?: number): Promise<{ items: CampaignView[]; total: number }> {
+    const qb = this.dataSource.getRepository(CampaignEntity).createQueryBuilder('c').orderBy('c.year', 'DESC').addOrderBy('c.id', 'ASC');
+    if (year !== undefined) qb.andWhere('c.year = :year', { year });
+    if (!isStaff(actor)) qb.andWhere(':unit = ANY(c.member_unit_codes)', { unit: actor.unitCode ?? '' });
+    const rows = await qb.getMany();
+    return { items: rows.map((r) => r.view), total: rows.length };
+  }
+
+  async get(id: string, actor: Actor): Promise<CampaignView> {
+    const campaign = await this.read.campaign(id);
+    if (!canSeeCampaign(actor, campaign)) throw new ForbiddenException(`campaign ${id} belongs to another cluster`);
+    return campaign.view;
+  }
+
+  async register(id: string, dto: RegisterDto, ctx: ActionContext) {
+    const campaign = await this.read.campaign(id);
+    requireOwnUnit(ctx.actor, dto.unitCode);
+    if (!campaign.memberUnitCodes.includes(dto.unitCode)) throw new ForbiddenException(`unit ${dto.unitCode} is not a member of campaign ${id}`);
+    const view = await this.workflows.update(
+      campaignWorkflowId(id),
+      registerUpdate,
+      { unitCode: dto.unitCode, targetTitles: dto.targetTitles, actor: ctx.actor, requestId: ctx.requestId },
+      ctx.updateId,
+      'registration',
+    );
+    const member = view.members.find((m) => m.unitCode === dto.unitCode)!;
+    return { campaignId: id, phase: view.phase, ...member };
+  }
+
+  private async requireHead(id: string, actor: Actor): Promise<CampaignEntity> {
+    const campaign = await this.read.campaign(id);
+    if (campaign.headUnitCode !== actor.unitCode) throw new ForbiddenException(`only the cluster head (${campaign.headUnitCode}) of campaign ${id} may do this`);
+    return campaign;
+  }
+
+  async openVote(id: string, dto: OpenVoteDto, ctx: ActionContext) {
+    await this.requireHead(id, ctx.actor);
+    return this.workflows.update(campaignWorkflowId(id), openVoteUpdate, { ...dto, actor: ctx.actor, requestId: ctx.requestId }, ctx.updateId, 'opening the vote');
+  }
+
+  /** One ballot per member unit. The voter gets a receipt; only its SHA-256 goes to the ballot box. */
+  async castBallot(id: string, dto: BallotDto, ctx: ActionContext) {
+    const campaign = await this.read.campaign(id);
+    requireOwnUnit(ctx.actor, dto.unitCode);
+    if (!campaign.memberUnitCodes.includes(dto.unitCode)) throw new ForbiddenException(`unit ${dto.unitCode} is not a member of campaign ${id}`);
+    const receipt = randomBytes(24).toString('base64url');
+    const receiptHash = createHash('sha256').update(receipt).digest('hex');
+    const result = await this.workflows.update(
+      campaignWorkflowId(id),
+      castBallotUpdate,
+      { unitCode: dto.unitCode, ministryFlag: dto.ministryFlag, governmentFlag: dto.governmentFlag, receiptHash, actor: ctx.actor, requestId: ctx.requestId },
+      ctx.updateId,
+      'the ballot',
+    );
+    return { receipt, round: result.round, ballotsCast: result.ballotsCast };
+  }
+
+  async closeVote(id: string, ctx: ActionContext) {
+    await this.requireHead(id, ctx.actor);
+    const vote = await this.workflows.update(campaignWorkflowId(id), closeVoteUpdate, { actor: ctx.actor, requestId: ctx.requestId }, ctx.updateId, 'closing the vote');
+    return {
+      status: vote.status,
+      round: vote.round,
+      ballotsCast: vote.result?.ballotsCast ?? vote.ballotsCast,
+      valid: vote.result?.valid ?? false,
+      ministryFlag: vote.result?.ministryFlag ?? [],
+      governmentFlag: vote.result?.governmentFlag ?? [],
+      runoff: vote.result?.runoff ?? null,
+      problems: vote.result?.problems ?? [],
+    };
+  }
+
+  async vote(id: string, actor: Actor) {
+    const view = await this.get(id, actor);
+    return view.vote ?? { status: 'NOT_OPENED', ballotsCast: 0, votedUnits: [], result: null };
+  }
+}
+
+@ApiTags('campaigns')
+@ApiBearerAuth()
+@Controller('campaigns')
+export class CampaignsController {
+  constructor(private readonly campaigns: CampaignsService) {}
+
+  @Post()
+  @Roles('ADMIN', 'DEPARTMENT_REVIEWER')
+  @ApiCreatedResponse({ description: '{ id } where id is <year>:<clusterCode>' })
+  start(@Body() dto: StartCampaignDto, @Action() ctx: ActionContext) {
+    return this.campaigns.start(dto, ctx);
+  }
+
+  @Get()
+  list(@Action() ctx: ActionContext, @Query('year') year?: string) {
+    const y = year === undefined ? undefined : Number(year);
+    if (y !== undefined && !Number.isInteger(y)) throw new BadRequestException('year must be an integer');
+    return this.campaigns.list(ctx.actor, y);
+  }
+
+  @Get(':id')
+  get(@Param('id') id: string, @Action() ctx: ActionContext) {
+    return this.campaigns.get(id, ctx.actor);
+  }
+
+  @Post(':id/registrations')
+  @Roles('UNIT_OFFICER')
+  register(@Param('id') id: string, @Body() dto: RegisterDto, @Action() ctx: ActionContext) {
+    return this.campaigns.register(id, dto, ctx);
+  }
+
+  @Post(':id/vote/open')
+  @Roles('CLUSTER_HEAD')
+  openVote(@Param('id') id: string, @Body() dto: OpenVoteDto, @Action() ctx: ActionContext) {
+    return this.campaigns.openVote(id, dto, ctx);
+  }
+
+  @Post(':id/vote/ballots')
+  @Roles('UNIT_LEADER')
+  @ApiCreatedResponse({ description: '{ receipt }: keep it to check later that the ballot was counted' })
+  castBallot(@Param('id') id: string, @Body() dto: BallotDto, @Action() ctx: ActionContext) {
+    return this.campaigns.castBallot(id, dto, ctx);
+  }
+
+  @Post(':id/vote/close')
+  @Roles('CLUSTER_HEAD')
+  closeVote(@Param('id') id: string, @Action() ctx: ActionContext) {
+    return this.campaigns.closeVote(id, ctx);
+  }
+
+  @Get(':id/vote')
+  vote(@Param('id') id: string, @Action() ctx: ActionContext) {
+    return this.campaigns.vote(id, ctx.actor);
+  }
+}

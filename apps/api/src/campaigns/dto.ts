@@ -1,0 +1,73 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
+import { TITLES, type Title } from '@tdkt/domain';
+import { IsCode } from '../common/validation';
+
+
+export class StartCampaignDto {
+  @ApiProperty({ example: 'KV-TP-TW' }) @IsCode('clusterCode') clusterCode!: string;
+  @ApiProperty({ example: 'Khu vực thi đua các thành phố trực thuộc Trung ương' }) @IsString() @MinLength(1) @MaxLength(300) clusterName!: string;
+  @ApiProperty({ example: 2026 }) @IsInt() @Min(2000) @Max(2100) year!: number;
+  @ApiProperty({ example: ['STP-HN', 'STP-HCM'], description: 'member units (2 to 30)' })
+  @IsArray()
+  @ArrayMinSize(2)
+  @ArrayMaxSize(30)
+  @ArrayUnique()
+  @IsCode('memberUnitCodes', { each: true })
+  memberUnitCodes!: string[];
+  @ApiProperty({ example: 'STP-HN' }) @IsCode('headUnitCode') headUnitCode!: string;
+  @ApiPropertyOptional({ example: 'STP-HCM' }) @IsOptional() @IsCode('deputyUnitCode') deputyUnitCode?: string;
+  @ApiProperty({ example: '2026-12-31T10:00:00.000Z', description: 'ISO 8601 instant' })
+  @IsISO8601({ strict: true }, { message: 'registrationDeadline must be an ISO 8601 date-time' })
+  registrationDeadline!: string;
+  @ApiPropertyOptional({ example: 'default', description: 'rule set id (newest version is pinned to the campaign)' })
+  @IsOptional()
+  @IsCode('ruleSet')
+  ruleSet?: string;
+}
+
+export class RegisterDto {
+  @ApiProperty({ example: 'STP-HN' }) @IsCode('unitCode') unitCode!: string;
+  @ApiProperty({ enum: TITLES, isArray: true, example: ['MINISTRY_FLAG'] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(TITLES.length)
+  @ArrayUnique()
+  @IsIn(TITLES, { each: true, message: `targetTitles must each be one of ${TITLES.join(', ')}` })
+  targetTitles!: Title[];
+}
+
+export class OpenVoteDto {
+  @ApiProperty({ example: 4 }) @IsInt() @Min(0) @Max(30) ministryFlagSeats!: number;
+  @ApiProperty({ example: 1 }) @IsInt() @Min(0) @Max(30) governmentFlagSeats!: number;
+}
+
+export class BallotDto {
+  @ApiProperty({ example: 'STP-HN' }) @IsCode('unitCode') unitCode!: string;
+  @ApiProperty({ example: ['STP-HCM'] })
+  @IsArray()
+  @ArrayMaxSize(30)
+  @ArrayUnique()
+  @IsCode('ministryFlag', { each: true })
+  ministryFlag!: string[];
+  @ApiProperty({ example: [] })
+  @IsArray()
+  @ArrayMaxSize(30)
+  @ArrayUnique()
+  @IsCode('governmentFlag', { each: true })
+  governmentFlag!: string[];
+}

@@ -1,0 +1,152 @@
+/**
+ * The Emulation Council's sittings (phiên họp Hội đồng Thi đua - Khen thưởng): the chair opens one
+ * over nominations waiting for the council, members vote per nomination and title, the chair
+ * records who was present and closes; the session workflow decides and tells each nomination.
+ */
+import { BadRequestException, Body, ConflictException, Controller, Get, Inject, Injectable, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsString, Max, Min } from 'class-validator';
+import { In, type DataSource } from 'typeorm';
+import {
+  closeCouncilSessionUpdate,
+  councilVoteUpdate,
+  WORKFLOW_TYPES,
+  type CouncilSessionInput,
+  type CouncilSessionView,
+} from '@tdkt/contracts';
+import { councilSessionWorkflowId, TITLES, type Title } from '@tdkt/domain';
+import { CouncilSessionEntity, NominationEntity } from '@tdkt/persistence';
+import { Action, Roles, type ActionContext } from '../common/auth';
+import { ReadModel } from '../common/read-model';
+import { DATA_SOURCE } from '../common/tokens';
+import { WorkflowGateway } from '../common/workflow-gateway';
+
+export class OpenCouncilSessionDto {
+  @ApiProperty({ example: 2026 }) @IsInt() @Min(2000) @Max(2100) year!: number;
+  @ApiProperty({ example: ['2026:KV-TP-TW:STP-HN'] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(500)
+  @ArrayUnique()
+  @IsString({ each: true })
+  nominationIds!: string[];
+}
+
+export class CouncilVoteDto {
+  @ApiProperty({ example: '2026:KV-TP-TW:STP-HN' }) @IsString() nominationId!: string;
+  @ApiProperty({ enum: TITLES }) @IsIn(TITLES) title!: Title;
+  @ApiProperty() @IsBoolean() approve!: boolean;
+}
+
+export class CloseCouncilSessionDto {
+  @ApiProperty({ example: 9 }) @IsInt() @Min(0) @Max(1000) membersPresent!: number;
+}
+
+@Injectable()
+export class CouncilService {
+  constructor(
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly read: ReadModel,
+    private readonly workflows: WorkflowGateway,
+  ) {}
+
+  async open(dto: OpenCouncilSessionDto, ctx: ActionContext): Promise<CouncilSessionView> {
+    const nominations = await this.dataSource.getRepository(NominationEntity).findBy({ id: In(dto.nominationIds) });
+    const missing = dto.nominationIds.filter((id) => !nominations.some((n) => n.id === id));
+    if (missing.length) throw new BadRequestException(`nominationIds: unknown nominations ${missing.join(', ')}`);
+    const otherYear = nominations.filter((n) => n.year !== dto.year);
+    if (otherYear.length) throw new BadRequestException(`nominationIds: ${otherYear.map((n) => n.id).join(', ')} are not of year ${dto.year}`);
+    const notWaiting = nominations.filter((n) => n.stage !== 'COUNCIL_DECISION');
+    if (notWaiting.length) {
+      throw new ConflictException(`nominations not waiting for the council: ${notWaiting.map((n) => `${n.id} (${n.stage})`).join(', ')}`);
+    }
+    const [{ total }] = await this.dataSource.query(
+      "SELECT count(*)::int AS total FROM app_user WHERE active AND roles && ARRAY['COUNCIL_MEMBER','COUNCIL_CHAIR']::text[]",
+    );
+    const items = dto.nominationIds.map((id) => {
+      const n = nominations.find((x) => x.id === id)!;
+      const titles = (Object.entries(n.titles) as [Title, string][]).filter(([, s]) => s === 'PROPOSED').map(([t]) => t);
+      return { nominationId: id, unitCode: n.unitCode, titles };
+    });
+    // Session ids are <year>-<n>; a concurrent opening takes the next number.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const [{ count }] = await this.dataSource.query('SELECT count(*)::int AS count FROM council_session WHERE year = $1', [dto.year]);
+      const id = `${dto.year}-${count + 1 + attempt}`;
+      const input: CouncilSessionInput = {
+        id,
+        year: dto.year,
+        items,
+        membersTotal: total,
+        ruleSet: nominations[0].view.ruleSet,
+        openedBy: ctx.actor,
+        requestId: ctx.requestId,
+      };
+      try {
+        await this.workflows.start(WORKFLOW_TYPES.councilSession, councilSessionWorkflowId(id), input, `council session ${id}`);
+      } catch (err) {
+        if (err instanceof ConflictException) continue;
+        throw err;
+      }
+      await this.read.waitFor(`council session ${id}`, () => this.dataSource.getRepository(CouncilSessionEntity).existsBy({ id }));
+      return (await this.read.councilSession(id)).view;
+    }
+    throw new ConflictException('another council session was opened at the same moment; try again');
+  }
+
+  async get(id: string): Promise<CouncilSessionView> {
+    return (await this.read.councilSession(id)).view;
+  }
+
+  async vote(id: string, dto: CouncilVoteDto, ctx: ActionContext) {
+    await this.read.councilSession(id);
+    return this.workflows.update(
+      councilSessionWorkflowId(id),
+      councilVoteUpdate,
+      { nominationId: dto.nominationId, title: dto.title, approve: dto.approve, actor: ctx.actor, requestId: ctx.requestId },
+      ctx.updateId,
+      'the council vote',
+    );
+  }
+
+  async close(id: string, dto: CloseCouncilSessionDto, ctx: ActionContext): Promise<CouncilSessionView> {
+    await this.read.councilSession(id);
+    return this.workflows.update(
+      councilSessionWorkflowId(id),
+      closeCouncilSessionUpdate,
+      { membersPresent: dto.membersPresent, actor: ctx.actor, requestId: ctx.requestId },
+      ctx.updateId,
+      'closing the council session',
+    );
+  }
+}
+
+@ApiTags('council')
+@ApiBearerAuth()
+@Controller('council-sessions')
+export class CouncilController {
+  constructor(private readonly council: CouncilService) {}
+
+  @Post()
+  @Roles('COUNCIL_CHAIR')
+  open(@Body() dto: OpenCouncilSessionDto, @Action() ctx: ActionContext) {
+    return this.council.open(dto, ctx);
+  }
+
+  @Get(':id')
+  @Roles('COUNCIL_CHAIR', 'COUNCIL_MEMBER', 'DEPARTMENT_REVIEWER', 'AUDITOR', 'ADMIN')
+  get(@Param('id') id: string) {
+    return this.council.get(id);
+  }
+
+  @Post(':id/votes')
+  @Roles('COUNCIL_MEMBER', 'COUNCIL_CHAIR')
+  vote(@Param('id') id: string, @Body() dto: CouncilVoteDto, @Action() ctx: ActionContext) {
+    return this.council.vote(id, dto, ctx);
+  }
+
+  @Post(':id/close')
+  @Roles('COUNCIL_CHAIR')
+  close(@Param('id') id: string, @Body() dto: CloseCouncilSessionDto, @Action() ctx: ActionContext) {
+    return this.council.close(id, dto, ctx);
+  }
+}

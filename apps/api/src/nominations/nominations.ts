@@ -1,0 +1,190 @@
+/**
+ * Nominations (hồ sơ đề nghị của một đơn vị): list and detail from the read model, scoped to the
+ * caller; the unit's self-assessment and amendment, the Department's review and the recorded
+ * Government decision as updates of the nomination workflow; the chained history for auditors.
+ */
+import { Body, ConflictException, Controller, ForbiddenException, Get, Inject, Injectable, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { DataSource } from 'typeorm';
+import { amendUpdate, governmentDecisionUpdate, reviewUpdate, submitSelfAssessmentUpdate, type NominationView } from '@tdkt/contracts';
+import { isFinalStage, nominationWorkflowId, type Actor } from '@tdkt/domain';
+import { AuditEventEntity, CampaignEntity, NominationEntity } from '@tdkt/persistence';
+import { Action, Roles, type ActionContext } from '../common/auth';
+import { ReadModel } from '../common/read-model';
+import { canSeeNomination, isStaff, requireOwnUnit } from '../common/scope';
+import { DATA_SOURCE } from '../common/tokens';
+import { WorkflowGateway } from '../common/workflow-gateway';
+import { AmendmentDto, GovernmentDecisionDto, NominationQueryDto, ReviewDto, SelfAssessmentDto } from './dto';
+
+@Injectable()
+export class NominationsService {
+  constructor(
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly read: ReadModel,
+    private readonly workflows: WorkflowGateway,
+  ) {}
+
+  async list(q: NominationQueryDto, actor: Actor): Promise<{ items: NominationView[]; total: number; page: number; pageSize: number }> {
+    const page = q.page ?? 1;
+    const pageSize = q.pageSize ?? 20;
+    const qb = this.dataSource.getRepository(NominationEntity).createQueryBuilder('n');
+    if (q.year !== undefined) qb.andWhere('n.year = :year', { year: q.year });
+    if (q.clusterCode) qb.andWhere('n.cluster_code = :cluster', { cluster: q.clusterCode });
+    if (q.unitCode) qb.andWhere('n.unit_code = :unit', { unit: q.unitCode });
+    if (q.stage) qb.andWhere('n.stage = :stage', { stage: q.stage });
+    if (!isStaff(actor)) {
+      const unit = actor.unitCode ?? '';
+      if (actor.roles.includes('CLUSTER_HEAD')) {
+        qb.andWhere('(n.unit_code = :own OR n.campaign_id IN (SELECT id FROM campaign WHERE head_unit_code = :own))', { own: unit });
+      } else {
+        qb.andWhere('n.unit_code = :own', { own: unit });
+      }
+    }
+    const [rows, total] = await qb
+      .orderBy('n.year', 'DESC')
+      .addOrderBy('n.id', 'ASC')
+      .skip((page - 1) * pageSize)
+      .take(pageSize)
+      .getManyAndCount();
+    return { items: rows.map((r) => r.view), total, page, pageSize };
+  }
+
+  /** The nomination if the caller may see it: 404 when missing, 403 when another unit's. */
+  async visible(id: string, actor: Actor): Promise<NominationEntity> {
+    const nomination = await this.read.nomination(id);
+    const campaign = isStaff(actor) ? null : await this.dataSource.getRepository(CampaignEntity).findOneBy({ id: nomination.campaignId });
+    if (!canSeeNomination(actor, nomination, campaign)) throw new ForbiddenException(`nomination ${id} belongs to another unit`);
+    return nomination;
+  }
+
+  async get(id: string, actor: Actor): Promise<NominationView> {
+    return (await this.visible(id, actor)).view;
+  }
+
+  /** Common checks before an update: exists, in scope, not final. */
+  private async actionable(id: string, ctx: ActionContext, ownUnit: boolean): Promise<NominationEntity> {
+    const nomination = await this.read.nomination(id);
+    if (ownUnit) requireOwnUnit(ctx.actor, nomination.unitCode);
+    if (isFinalStage(nomination.stage)) throw new ConflictException(`nomination ${id} is closed (stage ${nomination.stage})`);
+    return nomination;
+  }
+
+  async selfAssessment(id: string, dto: SelfAssessmentDto, ctx: ActionContext): Promise<NominationView> {
+    await this.actionable(id, ctx, true);
+    return this.workflows.update(
+      nominationWorkflowId(id),
+      submitSelfAssessmentUpdate,
+      {
+        score: dto.score,
+        achievementReport: dto.achievementReport.normalize('NFC'),
+        criteria: (dto.criteria ?? []).map((c) => ({ code: c.code, score: c.score, ...(c.name ? { name: c.name.normalize('NFC') } : {}) })),
+        actor: ctx.actor,
+        requestId: ctx.requestId,
+      },
+      ctx.updateId,
+      'the self-assessment',
+    );
+  }
+
+  async review(id: string, dto: ReviewDto, ctx: ActionContext): Promise<NominationView> {
+    await this.actionable(id, ctx, false);
+    return this.workflows.update(
+      nominationWorkflowId(id),
+      reviewUpdate,
+      { decision: dto.decision, reason: dto.reason.normalize('NFC'), actor: ctx.actor, requestId: ctx.requestId },
+      ctx.updateId,
+      'the review',
+    );
+  }
+
+  async amend(id: string, dto: AmendmentDto, ctx: ActionContext): Promise<NominationView> {
+    await this.actionable(id, ctx, true);
+    return this.workflows.update(
+      nominationWorkflowId(id),
+      amendUpdate,
+      { achievementReport: dto.achievementReport.normalize('NFC'), note: dto.note.normalize('NFC'), actor: ctx.actor, requestId: ctx.requestId },
+      ctx.updateId,
+      'the amendment',
+    );
+  }
+
+  async governmentDecision(id: string, dto: GovernmentDecisionDto, ctx: ActionContext): Promise<NominationView> {
+    await this.actionable(id, ctx, false);
+    return this.workflows.update(
+      nominationWorkflowId(id),
+      governmentDecisionUpdate,
+      { decision: dto.decision, decisionNumber: dto.decisionNumber.normalize('NFC'), decisionDate: dto.decisionDate, actor: ctx.actor, requestId: ctx.requestId },
+      ctx.updateId,
+      'the Government decision',
+    );
+  }
+
+  async history(id: string, actor: Actor) {
+    await this.visible(id, actor);
+    const events = await this.dataSource.getRepository(AuditEventEntity).find({ where: { subjectId: id }, order: { seq: 'ASC' } });
+    return {
+      nominationId: id,
+      items: events.map((e) => ({
+        seq: e.seq,
+        at: e.at.toISOString(),
+        actor: e.actor,
+        role: e.role,
+        actorUnitCode: e.actorUnitCode,
+        action: e.action,
+        fromStage: e.fromStage,
+        toStage: e.toStage,
+        reason: e.reason,
+        requestId: e.requestId,
+        data: e.data,
+        hash: e.hash,
+        prevHash: e.prevHash,
+      })),
+    };
+  }
+}
+
+@ApiTags('nominations')
+@ApiBearerAuth()
+@Controller('nominations')
+export class NominationsController {
+  constructor(private readonly nominations: NominationsService) {}
+
+  @Get()
+  list(@Query() q: NominationQueryDto, @Action() ctx: ActionContext) {
+    return this.nominations.list(q, ctx.actor);
+  }
+
+  @Get(':id')
+  get(@Param('id') id: string, @Action() ctx: ActionContext) {
+    return this.nominations.get(id, ctx.actor);
+  }
+
+  @Get(':id/history')
+  history(@Param('id') id: string, @Action() ctx: ActionContext) {
+    return this.nominations.history(id, ctx.actor);
+  }
+
+  @Post(':id/self-assessment')
+  @Roles('UNIT_OFFICER')
+  selfAssessment(@Param('id') id: string, @Body() dto: SelfAssessmentDto, @Action() ctx: ActionContext) {
+    return this.nominations.selfAssessment(id, dto, ctx);
+  }
+
+  @Post(':id/review')
+  @Roles('DEPARTMENT_REVIEWER')
+  review(@Param('id') id: string, @Body() dto: ReviewDto, @Action() ctx: ActionContext) {
+    return this.nominations.review(id, dto, ctx);
+  }
+
+  @Post(':id/amendment')
+  @Roles('UNIT_OFFICER')
+  amend(@Param('id') id: string, @Body() dto: AmendmentDto, @Action() ctx: ActionContext) {
+    return this.nominations.amend(id, dto, ctx);
+  }
+
+  @Post(':id/government-decision')
+  @Roles('DEPARTMENT_REVIEWER')
+  governmentDecision(@Param('id') id: string, @Body() dto: GovernmentDecisionDto, @Action() ctx: ActionContext) {
+    return this.nominations.governmentDecision(id, dto, ctx);
+  }
+}

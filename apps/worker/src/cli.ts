@@ -1,0 +1,52 @@
+/**
+ * Operator commands, run from the compiled output by npm scripts:
+ *   migrate       create the database if missing and run the TypeORM migrations
+ *   seed          the three real clusters of the fixtures, their units and demo users (idempotent)
+ *   audit-verify  recompute the audit chain and name the first bad link (exit 1 when broken)
+ */
+import 'reflect-metadata';
+import { createDataSource, ensureDatabase, runMigrations, seedOrganisation, verifyAuditChain } from '@tdkt/persistence';
+
+const COMMANDS = ['migrate', 'seed', 'audit-verify'] as const;
+
+async function main(command: string | undefined): Promise<number> {
+  if (!COMMANDS.includes(command as never)) {
+    console.error(`usage: cli <${COMMANDS.join('|')}>`);
+    return 2;
+  }
+  const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/tdkt_flow';
+  if (command === 'migrate' && (await ensureDatabase(databaseUrl))) console.log(`[cli] created database ${new URL(databaseUrl).pathname.slice(1)}`);
+  const dataSource = await createDataSource(databaseUrl).initialize();
+  try {
+    if (command === 'migrate') {
+      const applied = await runMigrations(dataSource);
+      console.log(`[cli] migrations applied: ${applied.length ? applied.map((m) => m.name).join(', ') : 'none (schema up to date)'}`);
+      return 0;
+    }
+    if (command === 'seed') {
+      const counts = await seedOrganisation(dataSource, {
+        adminUsername: process.env.ADMIN_USERNAME ?? 'admin',
+        adminPassword: process.env.ADMIN_PASSWORD ?? 'Admin@123456',
+        demoPassword: process.env.DEMO_PASSWORD ?? 'Demo@123456',
+      });
+      console.log(`[cli] seeded ${counts.units} units and ${counts.users} users`);
+      return 0;
+    }
+    const result = await verifyAuditChain(dataSource, {
+      onProgress: (checked) => process.stderr.write(`\r[cli] verified ${checked} events`),
+    });
+    process.stderr.write('\n');
+    console.log(JSON.stringify(result));
+    return result.ok ? 0 : 1;
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+main(process.argv[2]).then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error('[cli] failed:', err instanceof Error ? err.message : err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,20 @@
+/** Worker configuration from the environment, with the demo defaults of README.md. */
+export interface WorkerConfig {
+  databaseUrl: string;
+  temporalAddress: string;
+  temporalNamespace: string;
+  taskQueue: string;
+}
+
+export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  const config: WorkerConfig = {
+    databaseUrl: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/tdkt_flow',
+    temporalAddress: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
+    temporalNamespace: env.TEMPORAL_NAMESPACE ?? 'default',
+    taskQueue: env.TEMPORAL_TASK_QUEUE ?? 'tdkt-flow',
+  };
+  if (!/^postgres(ql)?:\/\//.test(config.databaseUrl)) throw new Error(`DATABASE_URL must be a postgres:// URL, got "${config.databaseUrl}"`);
+  if (!/^[^:\s]+:\d{1,5}$/.test(config.temporalAddress)) throw new Error(`TEMPORAL_ADDRESS must be host:port, got "${config.temporalAddress}"`);
+  if (!config.taskQueue.trim()) throw new Error('TEMPORAL_TASK_QUEUE must not be empty');
+  return config;
+}

@@ -1,0 +1,83 @@
+/**
+ * Decision events: every transition a workflow decides becomes one append-only audit event,
+ * written by the recordDecision activity together with the read-model snapshot, in one
+ * transaction. `eventId` is deterministic (`<workflowId>#<version>`), so a retried activity
+ * writes nothing twice.
+ */
+import type { CampaignView, CouncilSessionView, NominationView } from './views';
+
+export type SubjectType = 'CAMPAIGN' | 'NOMINATION' | 'COUNCIL_SESSION';
+
+export const DECISION_ACTIONS = [
+  'CAMPAIGN_STARTED', // phát động phong trào thi đua
+  'UNIT_REGISTERED', // đơn vị đăng ký thi đua
+  'REGISTRATION_CLOSED', // hết hạn đăng ký
+  'SELF_ASSESSMENT_SUBMITTED', // nộp tự đánh giá, báo cáo thành tích
+  'VOTE_OPENED', // mở bỏ phiếu kín
+  'BALLOT_CAST', // một đơn vị đã bỏ phiếu (không ghi lựa chọn)
+  'VOTE_CLOSED', // kiểm phiếu
+  'NOMINATION_CREATED',
+  'CLUSTER_VOTE_RESULT', // kết quả suy tôn của cụm cho một đơn vị
+  'REVIEW_APPROVED', // Vụ TĐKT thẩm định đạt
+  'REVIEW_RETURNED', // trả lại để bổ sung
+  'REVIEW_REJECTED', // không đủ điều kiện
+  'AMENDMENT_SUBMITTED', // nộp hồ sơ bổ sung
+  'COUNCIL_SESSION_OPENED', // phiên họp Hội đồng
+  'COUNCIL_VOTE_CAST',
+  'COUNCIL_SESSION_CLOSED',
+  'COUNCIL_DECIDED', // Hội đồng quyết định cho một hồ sơ
+  'GOVERNMENT_DECISION_RECORDED', // ghi nhận quyết định của Chính phủ
+] as const;
+export type DecisionAction = (typeof DECISION_ACTIONS)[number];
+
+export interface DecisionEvent {
+  /** `<workflowId>#<version>`: the idempotency key of the write. */
+  eventId: string;
+  /** ISO instant, from the workflow's clock. */
+  at: string;
+  /** Username, or `system` for timers. */
+  actor: string;
+  /** The role the actor acted in. */
+  role: string | null;
+  /** The actor's unit, if any. */
+  actorUnitCode: string | null;
+  action: DecisionAction;
+  subjectType: SubjectType;
+  subjectId: string;
+  fromStage: string | null;
+  toStage: string | null;
+  reason: string | null;
+  /** The API request that caused it (x-request-id), for tracing. */
+  requestId: string | null;
+  /** Details worth keeping; never ballot choices. */
+  data: Record<string, unknown>;
+}
+
+/** A secret ballot, as stored: the choices apart from the voter, linked only by the receipt. */
+export interface SecretBallotRecord {
+  campaignId: string;
+  round: number;
+  /** Who voted (ballot_cast): no receipt, no choices. */
+  voterUnitCode: string;
+  /** What was chosen (ballot_box): sha256 of the voter's receipt, no unit. */
+  receiptHash: string;
+  choices: { ministryFlag: string[]; governmentFlag: string[] };
+}
+
+export type Projection =
+  | { kind: 'campaign'; view: CampaignView }
+  | { kind: 'nomination'; view: NominationView }
+  | { kind: 'councilSession'; view: CouncilSessionView };
+
+export interface RecordDecisionInput {
+  event: DecisionEvent;
+  projections: Projection[];
+  ballot?: SecretBallotRecord;
+}
+
+export interface RecordDecisionResult {
+  seq: number;
+  hash: string;
+  /** false when this event had been written before (a retried activity). */
+  written: boolean;
+}

@@ -1,0 +1,123 @@
+/**
+ * Snapshots of workflow state. A workflow's query returns one; the recordDecision activity
+ * writes the same snapshot into the Postgres read model, so what the API reads is exactly what
+ * the workflow decided. `version` grows by one with every decision of that workflow: the read
+ * model only ever moves forward (a late retry of an older write changes nothing).
+ */
+import type { CampaignPhase, Stage, Title, TitleStatus } from '../../domain/src/model';
+
+export interface RuleSetRef {
+  id: string;
+  version: number;
+}
+
+export interface CampaignMemberView {
+  unitCode: string;
+  /** ISO instant of the registration (đăng ký thi đua), null while not registered. */
+  registeredAt: string | null;
+  targetTitles: Title[];
+  remindersSent: number;
+  selfAssessedAt: string | null;
+}
+
+export interface TitleTallyView {
+  unitCode: string;
+  votes: number;
+  selected: boolean;
+}
+
+export interface ClusterVoteView {
+  status: 'OPEN' | 'CLOSED';
+  /** 1 for the main ballot, 2+ for run-off rounds. */
+  round: number;
+  ministryFlagSeats: number;
+  governmentFlagSeats: number;
+  /** Units eligible per title (self-assessment filed and registered for the title). */
+  candidates: Record<Title, string[]>;
+  ballotsCast: number;
+  /** Which member units have voted: never what they chose. */
+  votedUnits: string[];
+  openedAt: string;
+  closedAt: string | null;
+  result: {
+    valid: boolean;
+    ballotsCast: number;
+    ministryFlag: TitleTallyView[];
+    governmentFlag: TitleTallyView[];
+    runoff?: { title: Title; units: string[]; seats: number };
+    problems: string[];
+  } | null;
+}
+
+export interface CampaignView {
+  id: string;
+  year: number;
+  clusterCode: string;
+  clusterName: string;
+  headUnitCode: string;
+  deputyUnitCode: string | null;
+  /** ISO instant: registration closes then, or earlier once every member has registered. */
+  registrationDeadline: string;
+  ruleSet: RuleSetRef;
+  phase: CampaignPhase;
+  members: CampaignMemberView[];
+  vote: ClusterVoteView | null;
+  startedAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+export interface NominationView {
+  id: string;
+  campaignId: string;
+  year: number;
+  clusterCode: string;
+  unitCode: string;
+  stage: Stage;
+  titles: Partial<Record<Title, TitleStatus>>;
+  ruleSet: RuleSetRef;
+  /** True once the campaign's registration has closed (self-assessment is accepted from then). */
+  registrationClosed: boolean;
+  selfAssessment: { score: number; achievementReport: string; criteria: CriterionScore[]; submittedAt: string } | null;
+  clusterVote: { ministryFlagVotes: number; governmentFlagVotes: number } | null;
+  review: { decision: 'APPROVE' | 'RETURN' | 'REJECT'; reason: string; at: string; by: string; amendmentDeadline: string | null } | null;
+  amendments: { achievementReport: string; note: string; at: string }[];
+  council: { sessionId: string; approved: Partial<Record<Title, boolean>> } | null;
+  governmentDecision: { decision: 'AWARDED' | 'DECLINED'; decisionNumber: string; decisionDate: string } | null;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+export interface CriterionScore {
+  code: string;
+  name?: string;
+  score: number;
+}
+
+export interface CouncilSessionItemView {
+  nominationId: string;
+  unitCode: string;
+  /** Titles the council decides on for this nomination. */
+  titles: Title[];
+  votes: Partial<Record<Title, { approve: number; reject: number }>>;
+  /** Filled when the session closes. */
+  approved: Partial<Record<Title, boolean>> | null;
+}
+
+export interface CouncilSessionView {
+  id: string;
+  year: number;
+  status: 'OPEN' | 'CLOSED';
+  ruleSet: RuleSetRef;
+  membersTotal: number;
+  membersPresent: number | null;
+  quorumMet: boolean | null;
+  items: CouncilSessionItemView[];
+  /** Usernames of members who voted, per nomination and title (never their choice). */
+  votedBy: Record<string, string[]>;
+  openedAt: string;
+  openedBy: string;
+  closedAt: string | null;
+  version: number;
+}

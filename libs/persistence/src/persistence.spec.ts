@@ -1,0 +1,184 @@
+/** Against a real Postgres database, created and dropped by the test. */
+import type { DecisionEvent, NominationView } from '@tdkt/contracts';
+import {
+  canonicalJson,
+  createTestDatabase,
+  hashPassword,
+  recordDecision,
+  seedOrganisation,
+  verifyAuditChain,
+  verifyPassword,
+  type TestDatabase,
+} from './index';
+
+jest.setTimeout(60_000);
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase('tdkt_persist');
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+const NOMINATION_ID = '2022:KV-TP-TW:STP-HN';
+
+function nominationView(version: number, stage: NominationView['stage']): NominationView {
+  const at = new Date(Date.UTC(2022, 11, 1, 8, 0, version)).toISOString();
+  return {
+    id: NOMINATION_ID,
+    campaignId: '2022:KV-TP-TW',
+    year: 2022,
+    clusterCode: 'KV-TP-TW',
+    unitCode: 'STP-HN',
+    stage,
+    titles: { MINISTRY_FLAG: 'REGISTERED' },
+    ruleSet: { id: 'default', version: 1 },
+    registrationClosed: true,
+    selfAssessment: null,
+    clusterVote: null,
+    review: null,
+    amendments: [],
+    council: null,
+    governmentDecision: null,
+    createdAt: at,
+    updatedAt: at,
+    version,
+  };
+}
+
+function event(version: number, action: DecisionEvent['action'], reason: string | null = null): DecisionEvent {
+  return {
+    eventId: `nomination:${NOMINATION_ID}#${version}`,
+    at: new Date(Date.UTC(2022, 11, 1, 8, 0, version)).toISOString(),
+    actor: 'canbo.stp-hn',
+    role: 'UNIT_OFFICER',
+    actorUnitCode: 'STP-HN',
+    action,
+    subjectType: 'NOMINATION',
+    subjectId: NOMINATION_ID,
+    fromStage: null,
+    toStage: null,
+    reason,
+    requestId: `req-${version}`,
+    data: { note: 'Sở Tư pháp Thành phố Hà Nội', score: 98.5 },
+  };
+}
+
+describe('canonicalJson', () => {
+  it('sorts keys at every level and keeps Vietnamese text as is', () => {
+    expect(canonicalJson({ b: 1, a: { d: [1, { z: 'Tư pháp', y: null }], c: true } })).toBe('{"a":{"c":true,"d":[1,{"y":null,"z":"Tư pháp"}]},"b":1}');
+  });
+});
+
+describe('passwords', () => {
+  it('hashes with scrypt and verifies only the right password', async () => {
+    const stored = await hashPassword('Mật khẩu@2024');
+    expect(stored).toMatch(/^scrypt\$16384\$8\$1\$/);
+    expect(stored).not.toContain('Mật khẩu');
+    await expect(verifyPassword('Mật khẩu@2024', stored)).resolves.toBe(true);
+    await expect(verifyPassword('mật khẩu@2024', stored)).resolves.toBe(false);
+    await expect(verifyPassword('x', 'garbage')).resolves.toBe(false);
+  });
+});
+
+describe('recordDecision', () => {
+  it('appends a chained event and the snapshot in one go, and a retry writes nothing twice', async () => {
+    const first = await recordDecision(db.dataSource, {
+      event: event(1, 'NOMINATION_CREATED'),
+      projections: [{ kind: 'nomination', view: nominationView(1, 'SELF_ASSESSMENT') }],
+    });
+    expect(first).toMatchObject({ seq: 1, written: true });
+    const retry = await recordDecision(db.dataSource, {
+      event: event(1, 'NOMINATION_CREATED'),
+      projections: [{ kind: 'nomination', view: nominationView(1, 'SELF_ASSESSMENT') }],
+    });
+    expect(retry).toEqual({ seq: 1, hash: first.hash, written: false });
+    const [{ count }] = await db.dataSource.query('SELECT count(*)::int AS count FROM audit_event');
+    expect(count).toBe(1);
+  });
+
+  it('never lets an older snapshot overwrite a newer one', async () => {
+    await recordDecision(db.dataSource, {
+      event: event(3, 'REVIEW_RETURNED', 'Thiếu biên bản'),
+      projections: [{ kind: 'nomination', view: nominationView(3, 'AMENDMENT') }],
+    });
+    // Version 2 lands late (a slow retry): its event is kept, its snapshot is not applied.
+    await recordDecision(db.dataSource, {
+      event: event(2, 'SELF_ASSESSMENT_SUBMITTED'),
+      projections: [{ kind: 'nomination', view: nominationView(2, 'CLUSTER_VOTE') }],
+    });
+    const [row] = await db.dataSource.query('SELECT stage, version, view FROM nomination WHERE id = $1', [NOMINATION_ID]);
+    expect(row).toMatchObject({ stage: 'AMENDMENT', version: 3 });
+    expect(row.view.stage).toBe('AMENDMENT');
+  });
+
+  it('gives 20 concurrent writers consecutive seq numbers and a sound chain', async () => {
+    const writes = Array.from({ length: 20 }, (_, i) =>
+      recordDecision(db.dataSource, { event: { ...event(100 + i, 'COUNCIL_VOTE_CAST'), eventId: `council-session:2022-1#${i}` }, projections: [] }),
+    );
+    const results = await Promise.all(writes);
+    const seqs = results.map((r) => r.seq).sort((a, b) => a - b);
+    expect(new Set(seqs).size).toBe(20);
+    expect(seqs[19] - seqs[0]).toBe(19);
+    await expect(verifyAuditChain(db.dataSource, { batchSize: 7 })).resolves.toEqual({ ok: true, checked: 23 });
+  });
+
+  it('keeps ballot choices apart from the voter', async () => {
+    await recordDecision(db.dataSource, {
+      event: { ...event(1, 'BALLOT_CAST'), eventId: 'campaign:2022:KV-TP-TW#5', subjectType: 'CAMPAIGN', subjectId: '2022:KV-TP-TW', data: {} },
+      projections: [],
+      ballot: {
+        campaignId: '2022:KV-TP-TW',
+        round: 1,
+        voterUnitCode: 'STP-HN',
+        receiptHash: 'a'.repeat(64),
+        choices: { ministryFlag: ['STP-HCM'], governmentFlag: [] },
+      },
+    });
+    const cast = await db.dataSource.query('SELECT * FROM ballot_cast');
+    const box = await db.dataSource.query('SELECT * FROM ballot_box');
+    expect(Object.keys(cast[0]).sort()).toEqual(['campaign_id', 'id', 'round', 'voter_unit_code']);
+    expect(Object.keys(box[0]).sort()).toEqual(['campaign_id', 'choices', 'id', 'receipt_hash', 'round']);
+    const [audit] = await db.dataSource.query("SELECT data FROM audit_event WHERE action = 'BALLOT_CAST'");
+    expect(JSON.stringify(audit.data)).not.toContain('STP-HCM');
+  });
+});
+
+describe('the audit table', () => {
+  it('refuses UPDATE, DELETE and TRUNCATE', async () => {
+    await expect(db.dataSource.query("UPDATE audit_event SET reason = 'sửa' WHERE seq = 1")).rejects.toThrow(/append-only/);
+    await expect(db.dataSource.query('DELETE FROM audit_event WHERE seq = 1')).rejects.toThrow(/append-only/);
+    await expect(db.dataSource.query('TRUNCATE audit_event')).rejects.toThrow(/append-only/);
+  });
+
+  it('verify names the first event changed behind the triggers’ back', async () => {
+    // A superuser can switch the trigger off: exactly the tampering the chain must reveal.
+    await db.dataSource.query('ALTER TABLE audit_event DISABLE TRIGGER audit_event_no_update_delete');
+    await db.dataSource.query("UPDATE audit_event SET reason = 'Đủ điều kiện' WHERE seq = 2");
+    await db.dataSource.query('ALTER TABLE audit_event ENABLE TRIGGER audit_event_no_update_delete');
+    const result = await verifyAuditChain(db.dataSource);
+    expect(result).toMatchObject({ ok: false, checked: 1, firstBadSeq: 2 });
+  });
+});
+
+describe('seedOrganisation', () => {
+  it('creates the fixtures’ units and demo users once, with Vietnamese names intact', async () => {
+    const options = { adminUsername: 'admin', adminPassword: 'Admin@test-1', demoPassword: 'Demo@test-1' };
+    const first = await seedOrganisation(db.dataSource, options);
+    const second = await seedOrganisation(db.dataSource, options);
+    expect(second).toEqual(first);
+    expect(first.units).toBe(10 + 4 + 14 + 11);
+    const [unit] = await db.dataSource.query("SELECT name, kind FROM unit WHERE code = 'CC-THADS-PHUXUYEN'");
+    expect(unit).toEqual({ name: 'Chi cục THADS huyện Phú Xuyên (TP Hà Nội)', kind: 'CHI_CUC_THADS' });
+    const users: { username: string; roles: string[]; unit_code: string | null; password_hash: string }[] = await db.dataSource.query(
+      'SELECT username, roles, unit_code, password_hash FROM app_user',
+    );
+    const byName = new Map(users.map((u) => [u.username, u]));
+    expect(byName.get('canbo.stp-hn')).toMatchObject({ roles: ['UNIT_OFFICER'], unit_code: 'STP-HN' });
+    expect(byName.get('cumtruong.stp-hn')).toMatchObject({ roles: ['CLUSTER_HEAD'], unit_code: 'STP-HN' });
+    expect(byName.get('chutich')?.roles).toEqual(['COUNCIL_CHAIR', 'COUNCIL_MEMBER']);
+    await expect(verifyPassword('Demo@test-1', byName.get('thutruong.thads-hcm')!.password_hash)).resolves.toBe(true);
+    await expect(verifyPassword('Admin@test-1', byName.get('admin')!.password_hash)).resolves.toBe(true);
+  });
+});

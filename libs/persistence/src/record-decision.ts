@@ -1,0 +1,131 @@
+/**
+ * The only writer of the read model and the audit chain (called by the worker's activity).
+ * One transaction: append the audit event (next seq, chained hash), apply the snapshots, store
+ * a secret ballot. Idempotent by event id: a retried activity finds its event and writes nothing.
+ * Snapshots only move forward (version guard), so an old write can never overwrite a newer one.
+ */
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Projection, RecordDecisionInput, RecordDecisionResult } from '@tdkt/contracts';
+import { GENESIS_HASH, hashAuditEvent } from './audit-chain';
+
+/** One lock for the chain: events get consecutive seq numbers in commit order. */
+const AUDIT_CHAIN_LOCK = 0x7464_6b74; // "tdkt"
+
+export async function recordDecision(dataSource: DataSource, input: RecordDecisionInput): Promise<RecordDecisionResult> {
+  const { event } = input;
+  return dataSource.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
+    const existing: { seq: string; hash: string }[] = await tx.query('SELECT seq, hash FROM audit_event WHERE event_id = $1', [event.eventId]);
+    if (existing.length) return { seq: Number(existing[0].seq), hash: existing[0].hash, written: false };
+
+    const last: { seq: string; hash: string }[] = await tx.query('SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1');
+    const seq = last.length ? Number(last[0].seq) + 1 : 1;
+    const prevHash = last.length ? last[0].hash : GENESIS_HASH;
+    const at = new Date(event.at).toISOString();
+    const fields = {
+      seq,
+      eventId: event.eventId,
+      at,
+      actor: event.actor,
+      role: event.role,
+      actorUnitCode: event.actorUnitCode,
+      action: event.action,
+      subjectType: event.subjectType,
+      subjectId: event.subjectId,
+      fromStage: event.fromStage,
+      toStage: event.toStage,
+      reason: event.reason,
+      requestId: event.requestId,
+      data: event.data ?? {},
+    };
+    const hash = hashAuditEvent(prevHash, fields);
+    await tx.query(
+      `INSERT INTO audit_event (seq, event_id, at, actor, role, actor_unit_code, action, subject_type, subject_id,
+                                from_stage, to_stage, reason, request_id, data, prev_hash, hash, recorded_at)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16, now())`,
+      [
+        seq,
+        fields.eventId,
+        at,
+        fields.actor,
+        fields.role,
+        fields.actorUnitCode,
+        fields.action,
+        fields.subjectType,
+        fields.subjectId,
+        fields.fromStage,
+        fields.toStage,
+        fields.reason,
+        fields.requestId,
+        JSON.stringify(fields.data),
+        prevHash,
+        hash,
+      ],
+    );
+    for (const projection of input.projections) await applyProjection(tx, projection);
+    if (input.ballot) {
+      const b = input.ballot;
+      // Two tables with nothing in common but the campaign and round: who voted, and what was chosen.
+      await tx.query(
+        'INSERT INTO ballot_cast (campaign_id, round, voter_unit_code) VALUES ($1,$2,$3) ON CONFLICT DO NOTHING',
+        [b.campaignId, b.round, b.voterUnitCode],
+      );
+      await tx.query('INSERT INTO ballot_box (campaign_id, round, receipt_hash, choices) VALUES ($1,$2,$3,$4) ON CONFLICT (receipt_hash) DO NOTHING', [
+        b.campaignId,
+        b.round,
+        b.receiptHash,
+        JSON.stringify(b.choices),
+      ]);
+    }
+    return { seq, hash, written: true };
+  });
+}
+
+async function applyProjection(tx: EntityManager, p: Projection): Promise<void> {
+  if (p.kind === 'campaign') {
+    const v = p.view;
+    await tx.query(
+      `INSERT INTO campaign (id, year, cluster_code, cluster_name, head_unit_code, deputy_unit_code, member_unit_codes, phase,
+                             registration_deadline, view, version, updated_at)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)
+       ON CONFLICT (id) DO UPDATE SET phase = EXCLUDED.phase, head_unit_code = EXCLUDED.head_unit_code,
+         deputy_unit_code = EXCLUDED.deputy_unit_code, registration_deadline = EXCLUDED.registration_deadline,
+         view = EXCLUDED.view, version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
+       WHERE campaign.version < EXCLUDED.version`,
+      [
+        v.id,
+        v.year,
+        v.clusterCode,
+        v.clusterName,
+        v.headUnitCode,
+        v.deputyUnitCode,
+        v.members.map((m) => m.unitCode),
+        v.phase,
+        v.registrationDeadline,
+        JSON.stringify(v),
+        v.version,
+        v.updatedAt,
+      ],
+    );
+  } else if (p.kind === 'nomination') {
+    const v = p.view;
+    await tx.query(
+      `INSERT INTO nomination (id, campaign_id, year, cluster_code, unit_code, stage, titles, view, version, updated_at)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)
+       ON CONFLICT (id) DO UPDATE SET stage = EXCLUDED.stage, titles = EXCLUDED.titles, view = EXCLUDED.view,
+         version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
+       WHERE nomination.version < EXCLUDED.version`,
+      [v.id, v.campaignId, v.year, v.clusterCode, v.unitCode, v.stage, JSON.stringify(v.titles), JSON.stringify(v), v.version, v.updatedAt],
+    );
+  } else {
+    const v = p.view;
+    await tx.query(
+      `INSERT INTO council_session (id, year, status, view, version, updated_at)
+       VALUES ($1,$2,$3,$4,$5, now())
+       ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, view = EXCLUDED.view, version = EXCLUDED.version,
+         updated_at = EXCLUDED.updated_at
+       WHERE council_session.version < EXCLUDED.version`,
+      [v.id, v.year, v.status, JSON.stringify(v), v.version],
+    );
+  }
+}

@@ -1,0 +1,14 @@
+/** Expected audit trails shared by the workflow and end-to-end tests. */
+
+/** A nomination selected for both flags, returned once for amendment, awarded by the Government. */
+export const TRAIL_AWARDED_AFTER_AMENDMENT = [
+  'NOMINATION_CREATED',
+  'REGISTRATION_CLOSED',
+  'SELF_ASSESSMENT_SUBMITTED',
+  'CLUSTER_VOTE_RESULT',
+  'REVIEW_RETURNED',
+  'AMENDMENT_SUBMITTED',
+  'REVIEW_APPROVED',
+  'COUNCIL_DECIDED',
+  'GOVERNMENT_DECISION_RECORDED',
+];

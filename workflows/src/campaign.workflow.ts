@@ -1,0 +1,343 @@
+/**
+ * One campaign (phong trào thi đua) per cluster × year: registration window (đăng ký thi đua),
+ * self-assessment, the cluster's secret ballot (bỏ phiếu kín suy tôn) with run-off rounds for a
+ * tie on the last seat, and the hand-off of the result to each member's nomination.
+ */
+import {
+  allHandlersFinished,
+  condition,
+  getExternalWorkflowHandle,
+  ParentClosePolicy,
+  setHandler,
+  startChild,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import {
+  findRuleSet,
+  nominationId,
+  meetsQuorum,
+  resolveClusterVote,
+  TITLES,
+  validateClusterBallot,
+  validateRunoffBallot,
+  type ClusterBallot,
+  type RunoffRound,
+  type Title,
+  nominationWorkflowId,
+} from '../../libs/domain/src/index';
+import {
+  campaignStateQuery,
+  castBallotUpdate,
+  closeVoteUpdate,
+  clusterVoteResultSignal,
+  openVoteUpdate,
+  registerUpdate,
+  registrationClosedSignal,
+  SA_CLUSTER,
+  SA_KIND,
+  SA_STAGE,
+  SA_YEAR,
+  selfAssessmentFiledSignal,
+  voteOpenedSignal,
+  type CampaignInput,
+  type CampaignView,
+  type DecisionAction,
+  type SecretBallotRecord,
+} from '../../libs/contracts/src/index';
+import { DecisionRecorder, snapshot, workflowNow, type EventFields } from './recorder';
+import { actingRole, reject, requireRole } from './guards';
+import { nominationWorkflow } from './nomination.workflow';
+
+export async function campaignWorkflow(input: CampaignInput): Promise<CampaignView> {
+  const ruleSet = findRuleSet(input.ruleSet.id, input.ruleSet.version);
+  if (!ruleSet) throw new Error(`unknown rule set ${input.ruleSet.id}@${input.ruleSet.version}`);
+  const recorder = new DecisionRecorder('CAMPAIGN', input.id);
+  const startedAt = workflowNow();
+  const memberCodes = new Set(input.memberUnitCodes);
+
+  const view: CampaignView = {
+    id: input.id,
+    year: input.year,
+    clusterCode: input.clusterCode,
+    clusterName: input.clusterName,
+    headUnitCode: input.headUnitCode,
+    deputyUnitCode: input.deputyUnitCode,
+    registrationDeadline: input.registrationDeadline,
+    ruleSet: input.ruleSet,
+    phase: 'REGISTRATION',
+    members: input.memberUnitCodes.map((unitCode) => ({
+      unitCode,
+      registeredAt: null,
+      targetTitles: [],
+      remindersSent: 0,
+      selfAssessedAt: null,
+    })),
+    vote: null,
+    startedAt,
+    updatedAt: startedAt,
+    version: 0,
+  };
+  /** Ballots of the first round, without voters (the choices only). */
+  const mainBallots: ClusterBallot[] = [];
+  /** Run-off rounds after a tie for the last seat. */
+  const runoffs: RunoffRound[] = [];
+  /** Candidates of the first round (run-off rounds narrow the ballot's candidates). */
+  let firstRoundCandidates: Record<Title, string[]> = { MINISTRY_FLAG: [], GOVERNMENT_FLAG: [] };
+
+  const member = (unitCode: string) => view.members.find((m) => m.unitCode === unitCode);
+  const nominationIdOf = (unitCode: string) => nominationId(input.year, input.clusterCode, unitCode);
+  const signalNominations = async (fn: (unitCode: string) => Promise<void>) => {
+    await Promise.all(input.memberUnitCodes.map(fn));
+  };
+
+  upsertSearchAttributes([
+    { key: SA_KIND, value: 'campaign' },
+    { key: SA_YEAR, value: input.year },
+    { key: SA_CLUSTER, value: input.clusterCode },
+    { key: SA_STAGE, value: view.phase },
+  ]);
+
+  function decide(action: DecisionAction, change: () => void, fields: Partial<EventFields> = {}, ballot?: SecretBallotRecord) {
+    const fromPhase = view.phase;
+    const at = workflowNow();
+    change();
+    view.updatedAt = at;
+    view.version += 1;
+    if (view.phase !== fromPhase) upsertSearchAttributes([{ key: SA_STAGE, value: view.phase }]);
+    return recorder.record(
+      view.version,
+      at,
+      { actor: 'system', action, fromStage: fromPhase, toStage: view.phase, ...fields },
+      [{ kind: 'campaign', view: snapshot(view) }],
+      ballot,
+    );
+  }
+
+  const byActor = (a: { actor: CampaignInput['startedBy']; requestId?: string }, role: Parameters<typeof actingRole>[1], data: Record<string, unknown> = {}) => ({
+    actor: a.actor.username,
+    role: actingRole(a.actor, role),
+    actorUnitCode: a.actor.unitCode ?? null,
+    requestId: a.requestId ?? null,
+    data,
+  });
+
+  // ---- registration (đăng ký thi đua)
+  setHandler(
+    registerUpdate,
+    async (a) => {
+      await decide('UNIT_REGISTERED', () => {
+        const m = member(a.unitCode)!;
+        m.registeredAt = workflowNow();
+        m.targetTitles = [...new Set(a.targetTitles)];
+      }, byActor(a, ['UNIT_OFFICER'], { unitCode: a.unitCode, targetTitles: a.targetTitles }));
+      return snapshot(view);
+    },
+    {
+      validator: (a) => {
+        requireRole(a.actor, ['UNIT_OFFICER'], a.unitCode);
+        const m = member(a.unitCode);
+        if (!m) reject('Forbidden', `unit ${a.unitCode} is not a member of campaign ${input.id}`);
+        if (view.phase !== 'REGISTRATION') reject('StageConflict', `registration is closed (phase ${view.phase})`);
+        if (m.registeredAt) reject('Duplicate', `unit ${a.unitCode} has already registered`);
+        if (!Array.isArray(a.targetTitles) || a.targetTitles.length === 0 || a.targetTitles.some((t: string) => !(TITLES as readonly string[]).includes(t)))
+          reject('Invalid', `targetTitles must be a non-empty list of ${TITLES.join(', ')}`);
+      },
+    },
+  );
+
+  setHandler(selfAssessmentFiledSignal, ({ unitCode, at }) => {
+    const m = member(unitCode);
+    if (!m || m.selfAssessedAt || view.phase !== 'SELF_ASSESSMENT') return;
+    void decide('SELF_ASSESSMENT_SUBMITTED', () => {
+      m.selfAssessedAt = at;
+    }, { data: { unitCode } });
+  });
+
+  // ---- the secret ballot (bỏ phiếu kín)
+  const candidatesFor = (title: Title) =>
+    view.members
+      .filter((m) => m.selfAssessedAt && (!ruleSet.clusterVote.requireRegistrationForTitle || m.targetTitles.includes(title)))
+      .map((m) => m.unitCode);
+
+  setHandler(
+    openVoteUpdate,
+    async (a) => {
+      const openedAt = workflowNow();
+      firstRoundCandidates = { MINISTRY_FLAG: candidatesFor('MINISTRY_FLAG'), GOVERNMENT_FLAG: candidatesFor('GOVERNMENT_FLAG') };
+      await decide('VOTE_OPENED', () => {
+        view.phase = 'VOTING';
+        view.vote = {
+          status: 'OPEN',
+          round: 1,
+          ministryFlagSeats: a.ministryFlagSeats,
+          governmentFlagSeats: a.governmentFlagSeats,
+          candidates: snapshot(firstRoundCandidates),
+          ballotsCast: 0,
+          votedUnits: [],
+          openedAt,
+          closedAt: null,
+          result: null,
+        };
+      }, byActor(a, ['CLUSTER_HEAD'], { ministryFlagSeats: a.ministryFlagSeats, governmentFlagSeats: a.governmentFlagSeats }));
+      await signalNominations((u) => getExternalWorkflowHandle(nominationWorkflowId(nominationIdOf(u))).signal(voteOpenedSignal, { at: openedAt }));
+      return snapshot(view.vote!);
+    },
+    {
+      validator: (a) => {
+        requireRole(a.actor, ['CLUSTER_HEAD'], input.headUnitCode);
+        if (view.phase !== 'SELF_ASSESSMENT') reject('StageConflict', `the vote opens after registration closes and before it has been held (phase ${view.phase})`);
+        if (!Number.isInteger(a.ministryFlagSeats) || a.ministryFlagSeats < 1) reject('Invalid', 'ministryFlagSeats must be a whole number ≥ 1');
+        if (!Number.isInteger(a.governmentFlagSeats) || a.governmentFlagSeats < 0 || a.governmentFlagSeats > a.ministryFlagSeats)
+          reject('Invalid', 'governmentFlagSeats must be a whole number from 0 to ministryFlagSeats');
+      },
+    },
+  );
+
+  const currentRunoff = () => (view.vote && view.vote.round > 1 ? runoffs[view.vote.round - 2] : undefined);
+
+  setHandler(
+    castBallotUpdate,
+    async (a) => {
+      const vote = view.vote!;
+      const round = vote.round;
+      const runoff = currentRunoff();
+      if (runoff) runoff.ballots.push(runoff.title === 'MINISTRY_FLAG' ? a.ministryFlag : a.governmentFlag);
+      else mainBallots.push({ ministryFlag: a.ministryFlag, governmentFlag: a.governmentFlag });
+      await decide(
+        'BALLOT_CAST',
+        () => {
+          vote.ballotsCast += 1;
+          vote.votedUnits.push(a.unitCode);
+        },
+        byActor(a, ['UNIT_LEADER'], { unitCode: a.unitCode, round }),
+        {
+          campaignId: input.id,
+          round,
+          voterUnitCode: a.unitCode,
+          receiptHash: a.receiptHash,
+          choices: { ministryFlag: a.ministryFlag, governmentFlag: a.governmentFlag },
+        },
+      );
+      return { round, ballotsCast: vote.ballotsCast };
+    },
+    {
+      validator: (a) => {
+        requireRole(a.actor, ['UNIT_LEADER'], a.unitCode);
+        if (!memberCodes.has(a.unitCode)) reject('Forbidden', `unit ${a.unitCode} is not a member of this cluster`);
+        const vote = view.vote;
+        if (!vote || vote.status !== 'OPEN') reject('StageConflict', 'the ballot is not open');
+        if (vote.votedUnits.includes(a.unitCode)) reject('Duplicate', `unit ${a.unitCode} has already cast its ballot in round ${vote.round}`);
+        if (!/^[0-9a-f]{64}$/.test(a.receiptHash ?? '')) reject('Invalid', 'receiptHash must be a sha256 hex digest');
+        const ballot = { ministryFlag: a.ministryFlag ?? [], governmentFlag: a.governmentFlag ?? [] };
+        const runoff = currentRunoff();
+        const problems = runoff
+          ? [
+              ...validateRunoffBallot(runoff.title === 'MINISTRY_FLAG' ? ballot.ministryFlag : ballot.governmentFlag, runoff),
+              ...((runoff.title === 'MINISTRY_FLAG' ? ballot.governmentFlag : ballot.ministryFlag).length
+                ? [`this run-off round decides ${runoff.title} only`]
+                : []),
+            ]
+          : validateClusterBallot(ballot, { ...vote, candidates: firstRoundCandidates, rules: ruleSet.clusterVote });
+        if (problems.length) reject('Invalid', problems.join('; '));
+      },
+    },
+  );
+
+  setHandler(
+    closeVoteUpdate,
+    async (a) => {
+      const vote = view.vote!;
+      const result = resolveClusterVote(
+        {
+          memberCount: input.memberUnitCodes.length,
+          ministryFlagSeats: vote.ministryFlagSeats,
+          governmentFlagSeats: vote.governmentFlagSeats,
+          candidates: firstRoundCandidates,
+          ballots: mainBallots,
+          rules: ruleSet.clusterVote,
+        },
+        runoffs,
+      );
+      const closedRound = vote.round;
+      if (result.runoff) {
+        // A tie for the last seat: a new round among the tied units only (bỏ phiếu lại).
+        runoffs.push({ ...result.runoff, ballots: [] });
+        await decide('VOTE_CLOSED', () => {
+          vote.round += 1;
+          vote.candidates = { MINISTRY_FLAG: [], GOVERNMENT_FLAG: [], [result.runoff!.title]: result.runoff!.units } as Record<Title, string[]>;
+          vote.ballotsCast = 0;
+          vote.votedUnits = [];
+          vote.result = result;
+        }, byActor(a, ['CLUSTER_HEAD'], { round: closedRound, runoff: result.runoff }));
+        return snapshot(vote);
+      }
+      await decide('VOTE_CLOSED', () => {
+        vote.status = 'CLOSED';
+        vote.closedAt = workflowNow();
+        vote.result = result;
+        view.phase = 'CLOSED';
+      }, byActor(a, ['CLUSTER_HEAD'], { round: closedRound, valid: result.valid, ballotsCast: result.ballotsCast }));
+      const at = view.updatedAt;
+      await signalNominations((u) => {
+        const pick = (title: Title) => (title === 'MINISTRY_FLAG' ? result.ministryFlag : result.governmentFlag).find((t) => t.unitCode === u);
+        return getExternalWorkflowHandle(nominationWorkflowId(nominationIdOf(u))).signal(clusterVoteResultSignal, {
+          selected: { MINISTRY_FLAG: pick('MINISTRY_FLAG')?.selected ?? false, GOVERNMENT_FLAG: pick('GOVERNMENT_FLAG')?.selected ?? false },
+          votes: { MINISTRY_FLAG: pick('MINISTRY_FLAG')?.votes ?? 0, GOVERNMENT_FLAG: pick('GOVERNMENT_FLAG')?.votes ?? 0 },
+          at,
+        });
+      });
+      return snapshot(vote);
+    },
+    {
+      validator: (a) => {
+        requireRole(a.actor, ['CLUSTER_HEAD'], input.headUnitCode);
+        const vote = view.vote;
+        if (!vote || vote.status !== 'OPEN') reject('StageConflict', 'the ballot is not open');
+        if (!meetsQuorum(vote.ballotsCast, input.memberUnitCodes.length, ruleSet.clusterVote.quorum)) {
+          const q = ruleSet.clusterVote.quorum;
+          reject('RuleNotMet', `quorum not met: ${vote.ballotsCast} of ${input.memberUnitCodes.length} member units have voted, ${q.num}/${q.den} are needed`);
+        }
+      },
+    },
+  );
+  setHandler(campaignStateQuery, () => view);
+
+  // ---- start: the campaign, then one nomination per member unit (id = business key)
+  await decide('CAMPAIGN_STARTED', () => undefined, {
+    actor: input.startedBy.username,
+    role: actingRole(input.startedBy, ['ADMIN', 'DEPARTMENT_REVIEWER']),
+    actorUnitCode: input.startedBy.unitCode ?? null,
+    requestId: input.requestId ?? null,
+    data: { memberUnitCodes: input.memberUnitCodes, ruleSet: input.ruleSet, registrationDeadline: input.registrationDeadline },
+  });
+  await Promise.all(
+    input.memberUnitCodes.map((unitCode) => {
+      const id = nominationIdOf(unitCode);
+      return startChild(nominationWorkflow, {
+        workflowId: nominationWorkflowId(id),
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        args: [{ id, campaignId: input.id, year: input.year, clusterCode: input.clusterCode, unitCode, ruleSet: input.ruleSet, requestId: input.requestId }],
+      });
+    }),
+  );
+
+  // ---- registration closes at the deadline, or as soon as every member has registered
+  const msLeft = Date.parse(input.registrationDeadline) - Date.parse(workflowNow());
+  const everyoneRegistered = () => view.members.every((m) => m.registeredAt);
+  if (msLeft > 0) await condition(everyoneRegistered, msLeft);
+  await decide('REGISTRATION_CLOSED', () => {
+    view.phase = 'SELF_ASSESSMENT';
+  }, { data: { registered: view.members.filter((m) => m.registeredAt).map((m) => m.unitCode) } });
+  const closedAt = view.updatedAt;
+  await signalNominations((u) =>
+    getExternalWorkflowHandle(nominationWorkflowId(nominationIdOf(u))).signal(registrationClosedSignal, {
+      targetTitles: member(u)!.targetTitles,
+      at: closedAt,
+    }),
+  );
+
+  await condition(() => view.phase === 'CLOSED');
+  await condition(allHandlersFinished);
+  await recorder.settled();
+  return snapshot(view);
+}

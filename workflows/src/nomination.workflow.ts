@@ -1,0 +1,252 @@
+/**
+ * One nomination (hồ sơ đề nghị) per unit × campaign: the stage machine
+ * SELF_ASSESSMENT → CLUSTER_VOTE → DEPARTMENT_REVIEW (⇄ AMENDMENT) → COUNCIL_DECISION
+ * → (Government flag) GOVERNMENT_DECISION → AWARDED | NOT_SELECTED | NOT_AWARDED.
+ * Human decisions are updates with validators; hand-offs from the campaign and the council are
+ * signals; the stage rules themselves are pure functions of libs/domain.
+ */
+import { allHandlersFinished, condition, getExternalWorkflowHandle, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  addWorkingDays,
+  assertStage,
+  findRuleSet,
+  isFinalStage,
+  titlesAfterClusterVote,
+  titlesAfterCouncil,
+  titlesAfterGovernment,
+  titlesAfterReview,
+  toVietnamDate,
+  type Actor,
+  type Role,
+  type Stage,
+  campaignWorkflowId,
+} from '../../libs/domain/src/index';
+import {
+  amendUpdate,
+  clusterVoteResultSignal,
+  councilDecisionSignal,
+  governmentDecisionUpdate,
+  nominationStateQuery,
+  registrationClosedSignal,
+  reviewUpdate,
+  SA_CLUSTER,
+  SA_KIND,
+  SA_STAGE,
+  SA_UNIT,
+  SA_YEAR,
+  selfAssessmentFiledSignal,
+  submitSelfAssessmentUpdate,
+  voteOpenedSignal,
+  type DecisionAction,
+  type NominationInput,
+  type NominationView,
+} from '../../libs/contracts/src/index';
+import { DecisionRecorder, snapshot, workflowNow, type EventFields } from './recorder';
+import { actingRole, domainCheck, reject, requireRole } from './guards';
+
+export async function nominationWorkflow(input: NominationInput): Promise<NominationView> {
+  const ruleSet = findRuleSet(input.ruleSet.id, input.ruleSet.version);
+  if (!ruleSet) throw new Error(`unknown rule set ${input.ruleSet.id}@${input.ruleSet.version}`);
+  const recorder = new DecisionRecorder('NOMINATION', input.id);
+  const startedAt = workflowNow();
+  let voteOpened = false;
+
+  const view: NominationView = {
+    id: input.id,
+    campaignId: input.campaignId,
+    year: input.year,
+    clusterCode: input.clusterCode,
+    unitCode: input.unitCode,
+    stage: 'SELF_ASSESSMENT',
+    titles: {},
+    ruleSet: input.ruleSet,
+    registrationClosed: false,
+    selfAssessment: null,
+    clusterVote: null,
+    review: null,
+    amendments: [],
+    council: null,
+    governmentDecision: null,
+    createdAt: startedAt,
+    updatedAt: startedAt,
+    version: 0,
+  };
+
+  upsertSearchAttributes([
+    { key: SA_KIND, value: 'nomination' },
+    { key: SA_YEAR, value: input.year },
+    { key: SA_CLUSTER, value: input.clusterCode },
+    { key: SA_UNIT, value: input.unitCode },
+    { key: SA_STAGE, value: view.stage },
+  ]);
+
+  /** Applies a decision: new stage and changes now, the write through the recorder. */
+  function decide(action: DecisionAction, toStage: Stage, change: () => void, fields: Partial<EventFields> = {}) {
+    const fromStage = view.stage;
+    const at = workflowNow();
+    change();
+    view.stage = toStage;
+    view.updatedAt = at;
+    view.version += 1;
+    if (toStage !== fromStage) upsertSearchAttributes([{ key: SA_STAGE, value: toStage }]);
+    return recorder.record(
+      view.version,
+      at,
+      { actor: 'system', action, fromStage, toStage, ...fields },
+      [{ kind: 'nomination', view: snapshot(view) }],
+    );
+  }
+
+  const respond = async (write: Promise<unknown>): Promise<NominationView> => {
+    await write;
+    return snapshot(view);
+  };
+
+  // ---- hand-offs from the campaign and the council (signals)
+  setHandler(registrationClosedSignal, ({ targetTitles }) => {
+    if (view.registrationClosed) return;
+    void decide('REGISTRATION_CLOSED', view.stage, () => {
+      view.registrationClosed = true;
+      view.titles = Object.fromEntries(targetTitles.map((t) => [t, 'REGISTERED']));
+    }, { data: { targetTitles } });
+  });
+
+  setHandler(voteOpenedSignal, () => {
+    voteOpened = true;
+  });
+
+  setHandler(clusterVoteResultSignal, ({ selected, votes }) => {
+    if (view.stage !== 'SELF_ASSESSMENT' && view.stage !== 'CLUSTER_VOTE') return;
+    const next = titlesAfterClusterVote(view.titles, selected);
+    void decide('CLUSTER_VOTE_RESULT', next.stage, () => {
+      view.titles = next.titles;
+      view.clusterVote = { ministryFlagVotes: votes.MINISTRY_FLAG, governmentFlagVotes: votes.GOVERNMENT_FLAG };
+    }, { data: { selected } });
+  });
+
+  setHandler(councilDecisionSignal, ({ sessionId, approved, decidedBy }) => {
+    if (view.stage !== 'COUNCIL_DECISION') return;
+    const next = titlesAfterCouncil(view.titles, approved);
+    void decide('COUNCIL_DECIDED', next.stage, () => {
+      view.titles = next.titles;
+      view.council = { sessionId, approved };
+    }, { actor: decidedBy, role: 'COUNCIL_CHAIR', data: { sessionId, approved } });
+  });
+
+  // ---- human decisions (updates with validators)
+  setHandler(
+    submitSelfAssessmentUpdate,
+    async (a) => {
+      const write = decide('SELF_ASSESSMENT_SUBMITTED', 'CLUSTER_VOTE', () => {
+        view.selfAssessment = { score: a.score, achievementReport: a.achievementReport, criteria: a.criteria ?? [], submittedAt: workflowNow() };
+      }, actorFields(a.actor, ['UNIT_OFFICER'], a.requestId, { score: a.score }));
+      try {
+        await getExternalWorkflowHandle(campaignWorkflowId(input.campaignId)).signal(selfAssessmentFiledSignal, {
+          unitCode: input.unitCode,
+          at: view.updatedAt,
+        });
+      } catch {
+        // The campaign has finished its vote: this unit simply is not a candidate any more.
+      }
+      return respond(write);
+    },
+    {
+      validator: (a) => {
+        requireRole(a.actor, ['UNIT_OFFICER'], input.unitCode);
+        domainCheck(() => assertStage(view.stage, ['SELF_ASSESSMENT'], 'self-assessment'));
+        if (!view.registrationClosed) reject('StageConflict', 'self-assessment opens when the campaign registration closes');
+        if (voteOpened) reject('StageConflict', 'the cluster vote has opened; self-assessment is closed');
+        if (!Number.isFinite(a.score) || a.score < 0) reject('Invalid', 'score must be a number ≥ 0');
+        if (!a.achievementReport?.trim()) reject('Invalid', 'achievementReport is required');
+      },
+    },
+  );
+
+  setHandler(
+    reviewUpdate,
+    (a) => {
+      const at = workflowNow();
+      const next = titlesAfterReview(view.titles, a.decision);
+      const amendmentDeadline =
+        a.decision === 'RETURN' ? addWorkingDays(toVietnamDate(new Date(at)), ruleSet.deadlines.amendmentWorkingDays) : null;
+      const action: DecisionAction = a.decision === 'APPROVE' ? 'REVIEW_APPROVED' : a.decision === 'RETURN' ? 'REVIEW_RETURNED' : 'REVIEW_REJECTED';
+      return respond(
+        decide(action, next.stage, () => {
+          view.titles = next.titles;
+          view.review = { decision: a.decision, reason: a.reason, at, by: a.actor.username, amendmentDeadline };
+        }, { ...actorFields(a.actor, ['DEPARTMENT_REVIEWER'], a.requestId, amendmentDeadline ? { amendmentDeadline } : {}), reason: a.reason }),
+      );
+    },
+    {
+      validator: (a) => {
+        requireRole(a.actor, ['DEPARTMENT_REVIEWER']);
+        domainCheck(() => assertStage(view.stage, ['DEPARTMENT_REVIEW'], 'review'));
+        if (!['APPROVE', 'RETURN', 'REJECT'].includes(a.decision)) reject('Invalid', 'decision must be APPROVE, RETURN or REJECT');
+        if (!a.reason?.trim()) reject('Invalid', 'reason is required');
+      },
+    },
+  );
+
+  setHandler(
+    amendUpdate,
+    (a) =>
+      respond(
+        decide('AMENDMENT_SUBMITTED', 'DEPARTMENT_REVIEW', () => {
+          view.amendments.push({ achievementReport: a.achievementReport, note: a.note, at: workflowNow() });
+          if (view.selfAssessment) view.selfAssessment.achievementReport = a.achievementReport;
+        }, { ...actorFields(a.actor, ['UNIT_OFFICER'], a.requestId), reason: a.note }),
+      ),
+    {
+      validator: (a) => {
+        requireRole(a.actor, ['UNIT_OFFICER'], input.unitCode);
+        domainCheck(() => assertStage(view.stage, ['AMENDMENT'], 'amendment'));
+        if (!a.achievementReport?.trim()) reject('Invalid', 'achievementReport is required');
+      },
+    },
+  );
+
+  setHandler(
+    governmentDecisionUpdate,
+    (a) => {
+      const next = titlesAfterGovernment(view.titles, a.decision);
+      return respond(
+        decide('GOVERNMENT_DECISION_RECORDED', next.stage, () => {
+          view.titles = next.titles;
+          view.governmentDecision = { decision: a.decision, decisionNumber: a.decisionNumber, decisionDate: a.decisionDate };
+        }, actorFields(a.actor, ['DEPARTMENT_REVIEWER'], a.requestId, { decisionNumber: a.decisionNumber, decisionDate: a.decisionDate, decision: a.decision })),
+      );
+    },
+    {
+      validator: (a) => {
+        requireRole(a.actor, ['DEPARTMENT_REVIEWER']);
+        domainCheck(() => assertStage(view.stage, ['GOVERNMENT_DECISION'], 'Government decision'));
+        if (a.decision !== 'AWARDED' && a.decision !== 'DECLINED') reject('Invalid', 'decision must be AWARDED or DECLINED');
+        if (!a.decisionNumber?.trim()) reject('Invalid', 'decisionNumber is required');
+      },
+    },
+  );
+
+  setHandler(nominationStateQuery, () => view);
+
+  await decide('NOMINATION_CREATED', view.stage, () => undefined, { requestId: input.requestId ?? null });
+  await condition(() => isFinalStage(view.stage));
+  // Let in-flight handlers and their writes finish before the workflow completes.
+  await condition(allHandlersFinished);
+  await recorder.settled();
+  return snapshot(view);
+}
+
+function actorFields(
+  actor: Actor,
+  allowed: Role[],
+  requestId: string | undefined,
+  data: Record<string, unknown> = {},
+): Partial<EventFields> {
+  return {
+    actor: actor.username,
+    role: actingRole(actor, allowed),
+    actorUnitCode: actor.unitCode ?? null,
+    requestId: requestId ?? null,
+    data,
+  };
+}
