@@ -127,6 +127,10 @@ export class CampaignsService {
   async closeVote(id: string, ctx: ActionContext) {
     await this.requireHead(id, ctx.actor);
     const vote = await this.workflows.update(campaignWorkflowId(id), closeVoteUpdate, { actor: ctx.actor, requestId: ctx.requestId }, ctx.updateId, 'closing the vote');
+    if (vote.status === 'CLOSED') {
+      // The result moves every member's nomination (to review or NOT_SELECTED): let reads see it.
+      await this.read.settle(async () => !(await this.dataSource.getRepository(NominationEntity).existsBy({ campaignId: id, stage: In(['SELF_ASSESSMENT', 'CLUSTER_VOTE']) })));
+    }
     return {
       status: vote.status,
       round: vote.round,

@@ -31,10 +31,18 @@ export class ReadModel {
    * so the client can read what it just created.
    */
   async waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+    if (!(await this.settle(check, timeoutMs))) throw new ServiceUnavailableException(`${what} was accepted but is not visible yet; is the worker running?`);
+  }
+
+  /**
+   * Gives the consequences of a decision in other workflows (a closed vote moves every
+   * nomination) a moment to reach the read model. Returns false when they have not yet.
+   */
+  async settle(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<boolean> {
     const until = Date.now() + timeoutMs;
     for (let delay = 20; ; delay = Math.min(delay * 2, 250)) {
-      if (await check()) return;
-      if (Date.now() > until) throw new ServiceUnavailableException(`${what} was accepted but is not visible yet; is the worker running?`);
+      if (await check()) return true;
+      if (Date.now() > until) return false;
       await new Promise((r) => setTimeout(r, delay));
     }
   }

@@ -110,13 +110,17 @@ export class CouncilService {
 
   async close(id: string, dto: CloseCouncilSessionDto, ctx: ActionContext): Promise<CouncilSessionView> {
     await this.read.councilSession(id);
-    return this.workflows.update(
+    const view = await this.workflows.update(
       councilSessionWorkflowId(id),
       closeCouncilSessionUpdate,
       { membersPresent: dto.membersPresent, actor: ctx.actor, requestId: ctx.requestId },
       ctx.updateId,
       'closing the council session',
     );
+    // Each nomination on the agenda moves on (awarded, to the Government, or not awarded): let reads see it.
+    const ids = view.items.map((i) => i.nominationId);
+    await this.read.settle(async () => !(await this.dataSource.getRepository(NominationEntity).existsBy({ id: In(ids), stage: 'COUNCIL_DECISION' })));
+    return view;
   }
 }
 
