@@ -1,12 +1,13 @@
-// `npm run migrate | seed | audit:verify`: one command of the worker's CLI against DATABASE_URL.
-// Usage: node infra/scripts/run.mjs <migrate|seed|audit-verify>
+// `npm run migrate | seed | audit:verify | audit:reconcile`: one command of the worker's CLI
+// against DATABASE_URL (and TEMPORAL_ADDRESS for reconcile).
+// Usage: node infra/scripts/run.mjs <migrate|seed|audit-verify|reconcile>
 // Installs node_modules if needed, starts Postgres if it is down, builds into dist/, then runs
 // `node --require ./infra/runtime/register-paths.cjs dist/apps/worker/src/cli.js <command>`
 // with the configuration of infra/README.md, and exits with its exit code.
 import path from 'node:path';
 import { ROOT, config, ensureNodeModules, ensurePostgres, run } from './lib/bootstrap.mjs';
 
-const COMMANDS = ['migrate', 'seed', 'audit-verify'];
+const COMMANDS = ['migrate', 'seed', 'audit-verify', 'reconcile'];
 const [command, ...rest] = process.argv.slice(2);
 if (!COMMANDS.includes(command)) {
   console.error(`[tdkt] usage: node infra/scripts/run.mjs <${COMMANDS.join('|')}> [args...]`);

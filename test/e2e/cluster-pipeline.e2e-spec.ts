@@ -7,7 +7,7 @@
 import { SA_CLUSTER, SA_STAGE } from '@tdkt/contracts';
 import { eventually } from '../support/eventually';
 import { startStack, type Stack } from '../support/stack';
-import { TRAIL_AWARDED_AFTER_AMENDMENT } from '../support/trails';
+import { TRAIL_AWARDED_AFTER_AMENDMENT_WITH_CONSULTATION } from '../support/trails';
 
 jest.setTimeout(300_000);
 
@@ -208,6 +208,23 @@ describe(`cluster ${CLUSTER} ${YEAR}, from campaign to Government decision`, () 
     });
   });
 
+  it('submits the Government flag within the quota, after the consultation (hiệp y)', async () => {
+    const quota = await get('vutdkt', `/api/v1/government-submissions/quota?year=${YEAR}`);
+    expectStatus(quota, 200);
+    // 4 units lead the cluster: 20 % rounds down to 0, at least 1 per cluster.
+    expect(quota.body).toMatchObject({ leadingUnits: 4, clusters: 1, quota: 1, submitted: 0 });
+    expectStatus(await post('vutdkt', `/api/v1/nominations/${nid('THADS-HN')}/government-decision`, { decision: 'AWARDED', decisionNumber: '245/QĐ-TTg', decisionDate: '2023-03-20' }), 409);
+    // A Cục THADS needs the provincial consultation under the default rule set (version 2).
+    const early = await post('vutdkt', '/api/v1/government-submissions', { year: YEAR, nominationIds: [nid('THADS-HN')] });
+    expectStatus(early, 409);
+    expect(early.body.message).toContain('hiệp y');
+    expectStatus(await post('vutdkt', `/api/v1/nominations/${nid('THADS-HN')}/consultation`, { opinion: 'AGREE', reference: '1234/UBND-NC' }), 201);
+    const submitted = await post('vutdkt', '/api/v1/government-submissions', { year: YEAR, nominationIds: [nid('THADS-HN')] });
+    expectStatus(submitted, 201);
+    expect(submitted.body).toMatchObject({ batchId: `${YEAR}-G1`, quota: { quota: 1, submitted: 1 } });
+    expectStatus(await post('vutdkt', '/api/v1/government-submissions', { year: YEAR, nominationIds: [nid('THADS-HN')] }), 409);
+  });
+
   it('records the Government decision (Quyết định của Thủ tướng Chính phủ)', async () => {
     const res = await post('vutdkt', `/api/v1/nominations/${nid('THADS-HN')}/government-decision`, { decision: 'AWARDED', decisionNumber: '245/QĐ-TTg', decisionDate: '2023-03-20' });
     expectStatus(res, 201);
@@ -220,7 +237,7 @@ describe(`cluster ${CLUSTER} ${YEAR}, from campaign to Government decision`, () 
     const res = await get('kiemtra', `/api/v1/nominations/${nid('THADS-HN')}/history`);
     expectStatus(res, 200);
     const items = res.body.items as { seq: number; action: string; actor: string; hash: string; prevHash: string; reason: string | null }[];
-    expect(items.map((e) => e.action)).toEqual(TRAIL_AWARDED_AFTER_AMENDMENT);
+    expect(items.map((e) => e.action)).toEqual(TRAIL_AWARDED_AFTER_AMENDMENT_WITH_CONSULTATION);
     expect(items.find((e) => e.action === 'REVIEW_RETURNED')).toMatchObject({ actor: 'vutdkt', reason: 'Thiếu biên bản bình xét của cụm' });
     expect(items.every((e) => /^[0-9a-f]{64}$/.test(e.hash))).toBe(true);
     const verify = await get('kiemtra', '/api/v1/audit/verify');
@@ -228,6 +245,33 @@ describe(`cluster ${CLUSTER} ${YEAR}, from campaign to Government decision`, () 
     expect(verify.body.ok).toBe(true);
     expect(verify.body.checked).toBeGreaterThan(60);
     expectStatus(await get(officer('STP-CT'), '/api/v1/audit/verify'), 403);
+  });
+
+  it('publishes the council minutes (biên bản) with the tally per nomination', async () => {
+    const res = await get('kiemtra', `/api/v1/council-sessions/${YEAR}-1/minutes`);
+    expectStatus(res, 200);
+    expect(res.headers['content-type']).toMatch(/text\/html; charset=utf-8/);
+    expect(res.text).toContain('BIÊN BẢN');
+    expect(res.text).toContain('Cục Thi hành án dân sự TP Hà Nội');
+    expect(res.text).toContain('9/9 thành viên Hội đồng có mặt');
+    // No member's name next to a vote: the council votes by secret ballot.
+    expect(res.text).not.toContain('hoidong8');
+    expectStatus(await get(officer('STP-HN'), `/api/v1/council-sessions/${YEAR}-1/minutes`), 403);
+  });
+
+  it('revokes an award later (thu hồi), once, in the same audit chain', async () => {
+    const body = { title: 'GOVERNMENT_FLAG', reason: 'Phát hiện kê khai thành tích không trung thực', decisionNumber: '9/QĐ-TTg', decisionDate: '2025-01-10' };
+    expectStatus(await post(officer('THADS-HN'), `/api/v1/nominations/${nid('THADS-HN')}/revocations`, body), 403);
+    expectStatus(await post('vutdkt', `/api/v1/nominations/${nid('STP-HP')}/revocations`, body), 409);
+    const revoked = await post('vutdkt', `/api/v1/nominations/${nid('THADS-HN')}/revocations`, body);
+    expectStatus(revoked, 201);
+    expect(revoked.body.titles).toEqual({ MINISTRY_FLAG: 'AWARDED', GOVERNMENT_FLAG: 'REVOKED' });
+    expectStatus(await post('vutdkt', `/api/v1/nominations/${nid('THADS-HN')}/revocations`, body), 409);
+    const n = await get('kiemtra', `/api/v1/nominations/${nid('THADS-HN')}`);
+    expect(n.body.revocations).toEqual([expect.objectContaining({ title: 'GOVERNMENT_FLAG', decisionNumber: '9/QĐ-TTg', by: 'vutdkt' })]);
+    const history = await get('kiemtra', `/api/v1/nominations/${nid('THADS-HN')}/history`);
+    expect(history.body.items.at(-1)).toMatchObject({ action: 'AWARD_REVOKED', actor: 'vutdkt', reason: body.reason });
+    expect((await get('kiemtra', '/api/v1/audit/verify')).body.ok).toBe(true);
   });
 
   it('lets Temporal find the nominations by cluster and stage (search attributes)', async () => {

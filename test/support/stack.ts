@@ -9,6 +9,7 @@ import type { Worker } from '@temporalio/worker';
 import request from 'supertest';
 import { createTestDatabase, seedOrganisation } from '@tdkt/persistence';
 import { createApp } from '../../apps/api/src/app';
+import type { AppOptions } from '../../apps/api/src/app.module';
 import { loadApiConfig } from '../../apps/api/src/config';
 import { createWorker } from '../../apps/worker/src/worker';
 import { createDevServerEnv, workflowBundle } from './temporal';
@@ -27,7 +28,14 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(): Promise<Stack> {
+export interface StackOptions {
+  /** Extra API configuration (e.g. LOG_LEVEL, LOGIN_RATE_LIMIT). */
+  env?: Record<string, string>;
+  /** What the API gets besides its configuration (e.g. a log destination to read). */
+  app?: AppOptions;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const taskQueue = `e2e-${randomUUID()}`;
   const [env, db] = await Promise.all([createDevServerEnv(), createTestDatabase('tdkt_e2e')]);
   await seedOrganisation(db.dataSource, { adminUsername: ADMIN.username, adminPassword: ADMIN.password, demoPassword: DEMO_PASSWORD });
@@ -50,7 +58,9 @@ export async function startStack(): Promise<Stack> {
       ADMIN_USERNAME: ADMIN.username,
       ADMIN_PASSWORD: ADMIN.password,
       LOG_LEVEL: 'warn',
+      ...options.env,
     }),
+    options.app,
   );
   await app.init();
   const http = request(app.getHttpServer());

@@ -8,6 +8,8 @@ import {
   condition,
   getExternalWorkflowHandle,
   ParentClosePolicy,
+  patched,
+  proxyActivities,
   setHandler,
   startChild,
   upsertSearchAttributes,
@@ -43,10 +45,17 @@ import {
   type CampaignView,
   type DecisionAction,
   type SecretBallotRecord,
+  type TdktActivities,
 } from '../../libs/contracts/src/index';
 import { DecisionRecorder, snapshot, workflowNow, type EventFields } from './recorder';
+
 import { actingRole, reject, requireRole } from './guards';
 import { nominationWorkflow } from './nomination.workflow';
+
+const { openBallotBox } = proxyActivities<TdktActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
 
 export async function campaignWorkflow(input: CampaignInput): Promise<CampaignView> {
   const ruleSet = findRuleSet(input.ruleSet.id, input.ruleSet.version);
@@ -72,6 +81,7 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
       remindersSent: 0,
       selfAssessedAt: null,
     })),
+    subUnits: [],
     vote: null,
     startedAt,
     updatedAt: startedAt,
@@ -83,11 +93,18 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
   const runoffs: RunoffRound[] = [];
   /** Candidates of the first round (run-off rounds narrow the ballot's candidates). */
   let firstRoundCandidates: Record<Title, string[]> = { MINISTRY_FLAG: [], GOVERNMENT_FLAG: [] };
+  /** Sealed ballots of the round in progress: opened only when the round closes. */
+  let sealedBallots: string[] = [];
 
   const member = (unitCode: string) => view.members.find((m) => m.unitCode === unitCode);
+  /** Sub-units a member may register as candidates, with their member unit. */
+  const subUnitParents = new Map((input.subUnits ?? []).map((su) => [su.unitCode, su.parentUnitCode]));
+  const subUnit = (unitCode: string) => view.subUnits.find((su) => su.unitCode === unitCode);
+  /** Every unit with a nomination in this campaign: members, then registered sub-units. */
+  const candidateUnits = () => [...input.memberUnitCodes, ...view.subUnits.map((su) => su.unitCode)];
   const nominationIdOf = (unitCode: string) => nominationId(input.year, input.clusterCode, unitCode);
-  const signalNominations = async (fn: (unitCode: string) => Promise<void>) => {
-    await Promise.all(input.memberUnitCodes.map(fn));
+  const signalNominations = async (fn: (unitCode: string) => Promise<void>, units: string[] = input.memberUnitCodes) => {
+    await Promise.all(units.map(fn));
   };
 
   upsertSearchAttributes([
@@ -129,7 +146,16 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
         const m = member(a.unitCode)!;
         m.registeredAt = workflowNow();
         m.targetTitles = [...new Set(a.targetTitles)];
-      }, byActor(a, ['UNIT_OFFICER'], { unitCode: a.unitCode, targetTitles: a.targetTitles }));
+        for (const su of a.subUnits ?? []) {
+          view.subUnits.push({
+            unitCode: su.unitCode,
+            parentUnitCode: a.unitCode,
+            registeredAt: m.registeredAt,
+            targetTitles: [...new Set(su.targetTitles)],
+            selfAssessedAt: null,
+          });
+        }
+      }, byActor(a, ['UNIT_OFFICER'], { unitCode: a.unitCode, targetTitles: a.targetTitles, ...(a.subUnits?.length ? { subUnits: a.subUnits } : {}) }));
       return snapshot(view);
     },
     {
@@ -139,14 +165,22 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
         if (!m) reject('Forbidden', `unit ${a.unitCode} is not a member of campaign ${input.id}`);
         if (view.phase !== 'REGISTRATION') reject('StageConflict', `registration is closed (phase ${view.phase})`);
         if (m.registeredAt) reject('Duplicate', `unit ${a.unitCode} has already registered`);
-        if (!Array.isArray(a.targetTitles) || a.targetTitles.length === 0 || a.targetTitles.some((t: string) => !(TITLES as readonly string[]).includes(t)))
-          reject('Invalid', `targetTitles must be a non-empty list of ${TITLES.join(', ')}`);
+        const titlesValid = (titles: unknown) =>
+          Array.isArray(titles) && titles.length > 0 && titles.every((t) => (TITLES as readonly string[]).includes(t as string));
+        if (!titlesValid(a.targetTitles)) reject('Invalid', `targetTitles must be a non-empty list of ${TITLES.join(', ')}`);
+        const seen = new Set<string>();
+        for (const su of a.subUnits ?? []) {
+          if (subUnitParents.get(su.unitCode) !== a.unitCode) reject('Invalid', `${su.unitCode} is not a sub-unit of ${a.unitCode}`);
+          if (seen.has(su.unitCode) || subUnit(su.unitCode)) reject('Duplicate', `sub-unit ${su.unitCode} is registered twice`);
+          seen.add(su.unitCode);
+          if (!titlesValid(su.targetTitles)) reject('Invalid', `subUnits.targetTitles of ${su.unitCode} must be a non-empty list of ${TITLES.join(', ')}`);
+        }
       },
     },
   );
 
   setHandler(selfAssessmentFiledSignal, ({ unitCode, at }) => {
-    const m = member(unitCode);
+    const m = member(unitCode) ?? subUnit(unitCode);
     if (!m || m.selfAssessedAt || view.phase !== 'SELF_ASSESSMENT') return;
     void decide('SELF_ASSESSMENT_SUBMITTED', () => {
       m.selfAssessedAt = at;
@@ -155,7 +189,7 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
 
   // ---- the secret ballot (bỏ phiếu kín)
   const candidatesFor = (title: Title) =>
-    view.members
+    [...view.members, ...view.subUnits]
       .filter((m) => m.selfAssessedAt && (!ruleSet.clusterVote.requireRegistrationForTitle || m.targetTitles.includes(title)))
       .map((m) => m.unitCode);
 
@@ -179,7 +213,10 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
           result: null,
         };
       }, byActor(a, ['CLUSTER_HEAD'], { ministryFlagSeats: a.ministryFlagSeats, governmentFlagSeats: a.governmentFlagSeats }));
-      await signalNominations((u) => getExternalWorkflowHandle(nominationWorkflowId(nominationIdOf(u))).signal(voteOpenedSignal, { at: openedAt }));
+      await signalNominations(
+        (u) => getExternalWorkflowHandle(nominationWorkflowId(nominationIdOf(u))).signal(voteOpenedSignal, { at: openedAt }),
+        candidateUnits(),
+      );
       return snapshot(view.vote!);
     },
     {
@@ -201,8 +238,9 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
       const vote = view.vote!;
       const round = vote.round;
       const runoff = currentRunoff();
-      if (runoff) runoff.ballots.push(runoff.title === 'MINISTRY_FLAG' ? a.ministryFlag : a.governmentFlag);
-      else mainBallots.push({ ministryFlag: a.ministryFlag, governmentFlag: a.governmentFlag });
+      if (a.sealedBallot) sealedBallots.push(a.sealedBallot);
+      else if (runoff) runoff.ballots.push((runoff.title === 'MINISTRY_FLAG' ? a.ministryFlag : a.governmentFlag) ?? []);
+      else mainBallots.push({ ministryFlag: a.ministryFlag ?? [], governmentFlag: a.governmentFlag ?? [] });
       await decide(
         'BALLOT_CAST',
         () => {
@@ -210,13 +248,16 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
           vote.votedUnits.push(a.unitCode);
         },
         byActor(a, ['UNIT_LEADER'], { unitCode: a.unitCode, round }),
-        {
-          campaignId: input.id,
-          round,
-          voterUnitCode: a.unitCode,
-          receiptHash: a.receiptHash,
-          choices: { ministryFlag: a.ministryFlag, governmentFlag: a.governmentFlag },
-        },
+        a.sealedBallot
+          ? // Who voted only; what was chosen stays sealed until the round closes.
+            { campaignId: input.id, round, voterUnitCode: a.unitCode }
+          : {
+              campaignId: input.id,
+              round,
+              voterUnitCode: a.unitCode,
+              receiptHash: a.receiptHash,
+              choices: { ministryFlag: a.ministryFlag ?? [], governmentFlag: a.governmentFlag ?? [] },
+            },
       );
       return { round, ballotsCast: vote.ballotsCast };
     },
@@ -227,6 +268,12 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
         const vote = view.vote;
         if (!vote || vote.status !== 'OPEN') reject('StageConflict', 'the ballot is not open');
         if (vote.votedUnits.includes(a.unitCode)) reject('Duplicate', `unit ${a.unitCode} has already cast its ballot in round ${vote.round}`);
+        // A sealed ballot was checked against the candidates and seats by the API; it is checked
+        // again when the box is opened (an invalid one then counts as invalid).
+        if (a.sealedBallot !== undefined) {
+          if (typeof a.sealedBallot !== 'string' || !a.sealedBallot.startsWith('v1.')) reject('Invalid', 'sealedBallot is not a sealed ballot');
+          return;
+        }
         if (!/^[0-9a-f]{64}$/.test(a.receiptHash ?? '')) reject('Invalid', 'receiptHash must be a sha256 hex digest');
         const ballot = { ministryFlag: a.ministryFlag ?? [], governmentFlag: a.governmentFlag ?? [] };
         const runoff = currentRunoff();
@@ -247,6 +294,21 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
     closeVoteUpdate,
     async (a) => {
       const vote = view.vote!;
+      if (sealedBallots.length > 0) {
+        // Open the round's sealed ballots: the choices come back sorted, unlinked from the voters.
+        const runoff = currentRunoff();
+        const opened = await openBallotBox({ campaignId: input.id, round: vote.round, sealed: [...sealedBallots].sort() });
+        sealedBallots = [];
+        for (const b of opened.ballots) {
+          if (runoff) runoff.ballots.push(runoff.title === 'MINISTRY_FLAG' ? b.ministryFlag : b.governmentFlag);
+          else mainBallots.push(b);
+        }
+        // Unreadable ballots count as cast but invalid (an empty pick over every title is no vote).
+        for (let i = 0; i < opened.unreadable; i++) {
+          if (runoff) runoff.ballots.push([]);
+          else mainBallots.push({ ministryFlag: [], governmentFlag: [] });
+        }
+      }
       const result = resolveClusterVote(
         {
           memberCount: input.memberUnitCodes.length,
@@ -285,7 +347,7 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
           votes: { MINISTRY_FLAG: pick('MINISTRY_FLAG')?.votes ?? 0, GOVERNMENT_FLAG: pick('GOVERNMENT_FLAG')?.votes ?? 0 },
           at,
         });
-      });
+      }, candidateUnits());
       return snapshot(vote);
     },
     {
@@ -316,7 +378,18 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
       return startChild(nominationWorkflow, {
         workflowId: nominationWorkflowId(id),
         parentClosePolicy: ParentClosePolicy.ABANDON,
-        args: [{ id, campaignId: input.id, year: input.year, clusterCode: input.clusterCode, unitCode, ruleSet: input.ruleSet, requestId: input.requestId }],
+        args: [
+          {
+            id,
+            campaignId: input.id,
+            year: input.year,
+            clusterCode: input.clusterCode,
+            unitCode,
+            ruleSet: input.ruleSet,
+            requestId: input.requestId,
+            unitKind: input.unitKinds?.[unitCode],
+          },
+        ],
       });
     }),
   );
@@ -329,6 +402,32 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
     view.phase = 'SELF_ASSESSMENT';
   }, { data: { registered: view.members.filter((m) => m.registeredAt).map((m) => m.unitCode) } });
   const closedAt = view.updatedAt;
+  if (view.subUnits.length > 0 && patched('sub-unit-nominations')) {
+    // Registered sub-units get their nomination now, already past registration.
+    await Promise.all(
+      view.subUnits.map((su) => {
+        const id = nominationIdOf(su.unitCode);
+        return startChild(nominationWorkflow, {
+          workflowId: nominationWorkflowId(id),
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+          args: [
+            {
+              id,
+              campaignId: input.id,
+              year: input.year,
+              clusterCode: input.clusterCode,
+              unitCode: su.unitCode,
+              parentUnitCode: su.parentUnitCode,
+              targetTitles: su.targetTitles,
+              ruleSet: input.ruleSet,
+              requestId: input.requestId,
+              unitKind: input.unitKinds?.[su.unitCode],
+            },
+          ],
+        });
+      }),
+    );
+  }
   await signalNominations((u) =>
     getExternalWorkflowHandle(nominationWorkflowId(nominationIdOf(u))).signal(registrationClosedSignal, {
       targetTitles: member(u)!.targetTitles,

@@ -12,10 +12,11 @@ export function reject(type: RejectionType, message: string): never {
 }
 
 /** Defence in depth: the API checked the role already; the workflow checks it again. */
-export function requireRole(actor: Actor | undefined, roles: Role[], unitCode?: string): Actor {
+export function requireRole(actor: Actor | undefined, roles: Role[], unitCode?: string | string[]): Actor {
   if (!actor || !Array.isArray(actor.roles) || !actor.username) reject('Forbidden', 'the action carries no actor');
   if (!actor.roles.some((r) => roles.includes(r))) reject('Forbidden', `requires one of the roles ${roles.join(', ')}`);
-  if (unitCode !== undefined && actor.unitCode !== unitCode) reject('Forbidden', `only an officer of unit ${unitCode} may do this`);
+  const units = unitCode === undefined ? undefined : Array.isArray(unitCode) ? unitCode : [unitCode];
+  if (units && !units.includes(actor.unitCode ?? '')) reject('Forbidden', `only an officer of unit ${units.join(' or ')} may do this`);
   return actor;
 }
 

@@ -2,3 +2,4 @@
 export { campaignWorkflow } from './campaign.workflow';
 export { nominationWorkflow } from './nomination.workflow';
 export { councilSessionWorkflow } from './council-session.workflow';
+export { awardRevocationWorkflow } from './award-revocation.workflow';

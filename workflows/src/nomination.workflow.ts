@@ -5,12 +5,14 @@
  * Human decisions are updates with validators; hand-offs from the campaign and the council are
  * signals; the stage rules themselves are pure functions of libs/domain.
  */
-import { allHandlersFinished, condition, getExternalWorkflowHandle, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { allHandlersFinished, condition, getExternalWorkflowHandle, patched, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import {
   addWorkingDays,
   assertStage,
   findRuleSet,
   isFinalStage,
+  requiresConsultation,
+  WITHDRAWABLE_STAGES,
   titlesAfterClusterVote,
   titlesAfterCouncil,
   titlesAfterGovernment,
@@ -24,6 +26,9 @@ import {
 import {
   amendUpdate,
   clusterVoteResultSignal,
+  consultationUpdate,
+  governmentSubmissionUpdate,
+  withdrawUpdate,
   councilDecisionSignal,
   governmentDecisionUpdate,
   nominationStateQuery,
@@ -50,6 +55,12 @@ export async function nominationWorkflow(input: NominationInput): Promise<Nomina
   const recorder = new DecisionRecorder('NOMINATION', input.id);
   const startedAt = workflowNow();
   let voteOpened = false;
+  const reviewWorkingDays = ruleSet.deadlines.reviewWorkingDays;
+  /** Grows each time the dossier enters DEPARTMENT_REVIEW: the SLA timer of an older entry is void. */
+  let reviewEpoch = 0;
+  /** The unit's own officers act for it; a sub-unit's officers are those of its member unit. */
+  const officerUnits = input.parentUnitCode ? [input.unitCode, input.parentUnitCode] : [input.unitCode];
+  const consultationRequired = requiresConsultation(ruleSet, input.unitKind);
 
   const view: NominationView = {
     id: input.id,
@@ -57,16 +68,22 @@ export async function nominationWorkflow(input: NominationInput): Promise<Nomina
     year: input.year,
     clusterCode: input.clusterCode,
     unitCode: input.unitCode,
+    parentUnitCode: input.parentUnitCode ?? null,
     stage: 'SELF_ASSESSMENT',
-    titles: {},
+    titles: input.targetTitles ? Object.fromEntries(input.targetTitles.map((t) => [t, 'REGISTERED'])) : {},
     ruleSet: input.ruleSet,
-    registrationClosed: false,
+    registrationClosed: input.targetTitles !== undefined,
     selfAssessment: null,
     clusterVote: null,
     review: null,
     amendments: [],
     council: null,
     governmentDecision: null,
+    reviewDue: null,
+    withdrawal: null,
+    consultation: null,
+    governmentSubmission: null,
+    revocations: [],
     createdAt: startedAt,
     updatedAt: startedAt,
     version: 0,
@@ -86,6 +103,13 @@ export async function nominationWorkflow(input: NominationInput): Promise<Nomina
     const at = workflowNow();
     change();
     view.stage = toStage;
+    if (toStage === 'DEPARTMENT_REVIEW' && fromStage !== 'DEPARTMENT_REVIEW') {
+      // The appraisal time limit runs from here (Decree 39/2012: 10 working days by default).
+      reviewEpoch += 1;
+      view.reviewDue = { dueDate: addWorkingDays(toVietnamDate(new Date(at)), reviewWorkingDays), overdue: false };
+    } else if (toStage !== 'DEPARTMENT_REVIEW') {
+      view.reviewDue = null;
+    }
     view.updatedAt = at;
     view.version += 1;
     if (toStage !== fromStage) upsertSearchAttributes([{ key: SA_STAGE, value: toStage }]);
@@ -152,7 +176,7 @@ export async function nominationWorkflow(input: NominationInput): Promise<Nomina
     },
     {
       validator: (a) => {
-        requireRole(a.actor, ['UNIT_OFFICER'], input.unitCode);
+        requireRole(a.actor, ['UNIT_OFFICER'], officerUnits);
         domainCheck(() => assertStage(view.stage, ['SELF_ASSESSMENT'], 'self-assessment'));
         if (!view.registrationClosed) reject('StageConflict', 'self-assessment opens when the campaign registration closes');
         if (voteOpened) reject('StageConflict', 'the cluster vote has opened; self-assessment is closed');
@@ -198,7 +222,7 @@ export async function nominationWorkflow(input: NominationInput): Promise<Nomina
       ),
     {
       validator: (a) => {
-        requireRole(a.actor, ['UNIT_OFFICER'], input.unitCode);
+        requireRole(a.actor, ['UNIT_OFFICER'], officerUnits);
         domainCheck(() => assertStage(view.stage, ['AMENDMENT'], 'amendment'));
         if (!a.achievementReport?.trim()) reject('Invalid', 'achievementReport is required');
       },
@@ -220,8 +244,66 @@ export async function nominationWorkflow(input: NominationInput): Promise<Nomina
       validator: (a) => {
         requireRole(a.actor, ['DEPARTMENT_REVIEWER']);
         domainCheck(() => assertStage(view.stage, ['GOVERNMENT_DECISION'], 'Government decision'));
+        if (!view.governmentSubmission) reject('StageConflict', 'the dossier has not been submitted to the Government yet');
         if (a.decision !== 'AWARDED' && a.decision !== 'DECLINED') reject('Invalid', 'decision must be AWARDED or DECLINED');
         if (!a.decisionNumber?.trim()) reject('Invalid', 'decisionNumber is required');
+      },
+    },
+  );
+
+  setHandler(
+    withdrawUpdate,
+    (a) =>
+      respond(
+        decide('NOMINATION_WITHDRAWN', 'WITHDRAWN', () => {
+          view.withdrawal = { reason: a.reason, at: workflowNow(), by: a.actor.username };
+        }, { ...actorFields(a.actor, ['UNIT_OFFICER'], a.requestId), reason: a.reason }),
+      ),
+    {
+      validator: (a) => {
+        requireRole(a.actor, ['UNIT_OFFICER'], officerUnits);
+        domainCheck(() => assertStage(view.stage, [...WITHDRAWABLE_STAGES], 'withdrawal'));
+        if (view.stage === 'SELF_ASSESSMENT' && voteOpened) reject('StageConflict', 'the cluster vote has opened; the dossier can be withdrawn after the vote');
+        if (!a.reason?.trim()) reject('Invalid', 'reason is required');
+      },
+    },
+  );
+
+  setHandler(
+    consultationUpdate,
+    (a) =>
+      respond(
+        decide('CONSULTATION_RECORDED', view.stage, () => {
+          view.consultation = { opinion: a.opinion, reference: a.reference, at: workflowNow(), by: a.actor.username };
+        }, { ...actorFields(a.actor, ['DEPARTMENT_REVIEWER'], a.requestId, { opinion: a.opinion, reference: a.reference }) }),
+      ),
+    {
+      validator: (a) => {
+        requireRole(a.actor, ['DEPARTMENT_REVIEWER']);
+        domainCheck(() => assertStage(view.stage, ['GOVERNMENT_DECISION'], 'consultation'));
+        if (view.governmentSubmission) reject('StageConflict', 'the dossier has already been submitted to the Government');
+        if (a.opinion !== 'AGREE' && a.opinion !== 'DISAGREE') reject('Invalid', 'opinion must be AGREE or DISAGREE');
+        if (!a.reference?.trim()) reject('Invalid', 'reference is required');
+      },
+    },
+  );
+
+  setHandler(
+    governmentSubmissionUpdate,
+    (a) =>
+      respond(
+        decide('GOVERNMENT_SUBMITTED', view.stage, () => {
+          view.governmentSubmission = { batchId: a.batchId, at: workflowNow(), by: a.actor.username };
+        }, actorFields(a.actor, ['DEPARTMENT_REVIEWER'], a.requestId, { batchId: a.batchId })),
+      ),
+    {
+      validator: (a) => {
+        requireRole(a.actor, ['DEPARTMENT_REVIEWER']);
+        domainCheck(() => assertStage(view.stage, ['GOVERNMENT_DECISION'], 'submission to the Government'));
+        if (view.governmentSubmission) reject('Duplicate', `already submitted in batch ${view.governmentSubmission.batchId}`);
+        if (consultationRequired && !view.consultation) reject('RuleNotMet', 'the consultation (hiệp y) required by the rule set has not been recorded');
+        if (consultationRequired && view.consultation?.opinion === 'DISAGREE') reject('RuleNotMet', 'the consultation (hiệp y) did not agree');
+        if (!a.batchId?.trim()) reject('Invalid', 'batchId is required');
       },
     },
   );
@@ -229,7 +311,23 @@ export async function nominationWorkflow(input: NominationInput): Promise<Nomina
   setHandler(nominationStateQuery, () => view);
 
   await decide('NOMINATION_CREATED', view.stage, () => undefined, { requestId: input.requestId ?? null });
-  await condition(() => isFinalStage(view.stage));
+  if (patched('review-sla-timer')) {
+    // The Department's appraisal time limit: once it passes, the dossier is flagged overdue.
+    while (!isFinalStage(view.stage)) {
+      await condition(() => isFinalStage(view.stage) || (view.reviewDue !== null && !view.reviewDue.overdue));
+      if (isFinalStage(view.stage) || !view.reviewDue) continue;
+      const epoch = reviewEpoch;
+      const msLeft = Date.parse(`${view.reviewDue.dueDate}T23:59:59.999+07:00`) - Date.parse(workflowNow());
+      const moved = msLeft > 0 && (await condition(() => reviewEpoch !== epoch || view.stage !== 'DEPARTMENT_REVIEW', msLeft));
+      if (!moved && reviewEpoch === epoch && view.stage === 'DEPARTMENT_REVIEW' && view.reviewDue) {
+        await decide('REVIEW_OVERDUE', 'DEPARTMENT_REVIEW', () => {
+          view.reviewDue!.overdue = true;
+        }, { data: { dueDate: view.reviewDue.dueDate } });
+      }
+    }
+  } else {
+    await condition(() => isFinalStage(view.stage));
+  }
   // Let in-flight handlers and their writes finish before the workflow completes.
   await condition(allHandlersFinished);
   await recorder.settled();

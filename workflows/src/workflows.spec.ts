@@ -5,10 +5,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import {
   amendUpdate,
   campaignStateQuery,
@@ -17,25 +15,23 @@ import {
   closeVoteUpdate,
   councilVoteUpdate,
   governmentDecisionUpdate,
+  governmentSubmissionUpdate,
   nominationStateQuery,
   openVoteUpdate,
   registerUpdate,
   reviewUpdate,
   submitSelfAssessmentUpdate,
-  type CampaignInput,
 } from '@tdkt/contracts';
-import { campaignId, campaignWorkflowId, councilSessionWorkflowId, nominationId, nominationWorkflowId } from '@tdkt/domain';
-import { AuditEventEntity, createTestDatabase, NominationEntity, verifyAuditChain } from '@tdkt/persistence';
-import { createWorker } from '../../apps/worker/src/worker';
+import { councilSessionWorkflowId, nominationId } from '@tdkt/domain';
+import { AuditEventEntity, NominationEntity, verifyAuditChain } from '@tdkt/persistence';
 import { actor } from '../../test/support/actors';
 import { eventually } from '../../test/support/eventually';
-import { createTimeSkippingEnv, workflowBundle } from '../../test/support/temporal';
+import { DAY, nominationHandle, rejection, startCampaign as startCampaignIn, startWorkflowHarness, type WorkflowHarness } from '../../test/support/workflow-harness';
 import { TRAIL_AWARDED_AFTER_AMENDMENT } from '../../test/support/trails';
-import type { campaignWorkflow, councilSessionWorkflow, nominationWorkflow } from './index';
+import type { councilSessionWorkflow } from './index';
 
 jest.setTimeout(120_000);
 
-const DAY = 24 * 3600 * 1000;
 const YEAR = 2031;
 const CLUSTER = 'CUM-TEST';
 const MEMBERS = ['STP-A', 'STP-B', 'THADS-A', 'THADS-B'];
@@ -47,66 +43,22 @@ const reviewer = actor('vutdkt', 'DEPARTMENT_REVIEWER');
 const chair = actor('chutich', 'COUNCIL_CHAIR');
 const receiptHash = () => createHash('sha256').update(randomUUID()).digest('hex');
 
+let h: WorkflowHarness;
 let env: TestWorkflowEnvironment;
-let db: Awaited<ReturnType<typeof createTestDatabase>>;
-let worker: Worker;
-let running: Promise<void>;
-const taskQueue = `wf-test-${randomUUID()}`;
+let db: WorkflowHarness['db'];
 
 beforeAll(async () => {
-  [env, db] = await Promise.all([createTimeSkippingEnv(), createTestDatabase('tdkt_wf')]);
-  worker = await createWorker({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    taskQueue,
-    dataSource: db.dataSource,
-    workflowBundle: await workflowBundle(),
-  });
-  running = worker.run();
+  h = await startWorkflowHarness();
+  ({ env, db } = h);
 });
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-  await db?.drop();
+  await h?.stop();
 });
 
-async function startCampaign(cluster: string, deadlineInDays = 10, members: string[] = MEMBERS): Promise<WorkflowHandle<typeof campaignWorkflow>> {
-  const id = campaignId(YEAR, cluster);
-  const now = await env.currentTimeMs();
-  const input: CampaignInput = {
-    id,
-    year: YEAR,
-    clusterCode: cluster,
-    clusterName: 'Cụm thi đua thử nghiệm',
-    memberUnitCodes: members,
-    headUnitCode: HEAD,
-    deputyUnitCode: 'THADS-A',
-    registrationDeadline: new Date(Number(now) + deadlineInDays * DAY).toISOString(),
-    ruleSet: { id: 'default', version: 1 },
-    startedBy: actor('admin', 'ADMIN'),
-  };
-  return env.client.workflow.start<typeof campaignWorkflow>('campaignWorkflow', {
-    workflowId: campaignWorkflowId(id),
-    taskQueue,
-    args: [input],
-  });
-}
-
-const nomination = (cluster: string, unit: string) =>
-  env.client.workflow.getHandle<typeof nominationWorkflow>(nominationWorkflowId(nominationId(YEAR, cluster, unit)));
-
-/** The rejection type of a refused update (what the API turns into 409/403/400). */
-async function rejection(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) return (err.cause as { type?: string }).type ?? 'untyped';
-    throw err;
-  }
-  throw new Error('the update was accepted but should have been refused');
-}
+const startCampaign = (cluster: string, deadlineInDays = 10, members: string[] = MEMBERS) =>
+  startCampaignIn(h, { year: YEAR, cluster, members, head: HEAD, deadlineInDays });
+const nomination = (cluster: string, unit: string) => nominationHandle(h, YEAR, cluster, unit);
 
 describe('a cluster from registration to the Government decision', () => {
   const cluster = `${CLUSTER}-1`;
@@ -193,7 +145,7 @@ describe('a cluster from registration to the Government decision', () => {
     const sessionId = `${YEAR}-1`;
     const session = await env.client.workflow.start<typeof councilSessionWorkflow>('councilSessionWorkflow', {
       workflowId: councilSessionWorkflowId(sessionId),
-      taskQueue,
+      taskQueue: h.taskQueue,
       args: [{ id: sessionId, year: YEAR, items: [{ nominationId: nominationId(YEAR, cluster, 'STP-A'), unitCode: 'STP-A', titles: ['MINISTRY_FLAG', 'GOVERNMENT_FLAG'] }], membersTotal: 9, ruleSet: { id: 'default', version: 1 }, openedBy: chair }],
     });
     const nid = nominationId(YEAR, cluster, 'STP-A');
@@ -210,6 +162,11 @@ describe('a cluster from registration to the Government decision', () => {
     await eventually(async () => expect((await a.query(nominationStateQuery)).stage).toBe('GOVERNMENT_DECISION'));
     expect((await a.query(nominationStateQuery)).titles).toEqual({ MINISTRY_FLAG: 'AWARDED', GOVERNMENT_FLAG: 'APPROVED' });
 
+    // Submitted to the Government (trình Chính phủ); the decision needs it first.
+    expect(
+      await rejection(a.executeUpdate(governmentDecisionUpdate, { args: [{ decision: 'AWARDED', decisionNumber: '1/QĐ-TTg', decisionDate: `${YEAR + 1}-03-15`, actor: reviewer }] })),
+    ).toBe('StageConflict');
+    await a.executeUpdate(governmentSubmissionUpdate, { args: [{ batchId: `${YEAR}-G1`, actor: reviewer }] });
     // The Government's decision (Quyết định của Thủ tướng Chính phủ).
     const final = await a.executeUpdate(governmentDecisionUpdate, { args: [{ decision: 'AWARDED', decisionNumber: '123/QĐ-TTg', decisionDate: `${YEAR + 1}-03-15`, actor: reviewer }] });
     expect(final.stage).toBe('AWARDED');

@@ -2,9 +2,12 @@
 import { DynamicModule, Module, type OnApplicationShutdown, Inject } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { Client, Connection } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
+import type { Options as PinoHttpOptions } from 'pino-http';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '@tdkt/persistence';
 import type { ApiConfig } from './config';
@@ -14,10 +17,13 @@ import { IdempotencyInterceptor } from './common/idempotency.interceptor';
 import { ReadModel } from './common/read-model';
 import { API_CONFIG, DATA_SOURCE, TEMPORAL_CLIENT } from './common/tokens';
 import { WorkflowGateway } from './common/workflow-gateway';
-import { AuditController } from './audit/audit';
-import { AuthController, AuthService } from './auth/auth';
+import { AuditController, AuditService } from './audit/audit';
+import { AuthController, AuthService, LoginThrottlerGuard } from './auth/auth';
+import { Metrics } from './common/metrics';
+import { MetricsController } from './health/metrics';
 import { CampaignsController, CampaignsService } from './campaigns/campaigns';
 import { CouncilController, CouncilService } from './council/council';
+import { GovernmentController, GovernmentService } from './government/government';
 import { HealthController } from './health/health';
 import { MeController, TasksService } from './me/tasks';
 import { NominationsController, NominationsService } from './nominations/nominations';
@@ -37,27 +43,38 @@ class Resources implements OnApplicationShutdown {
   }
 }
 
+/** What the process gives the app besides its configuration (tests read the logs here). */
+export interface AppOptions {
+  /** Where pino writes (stdout when absent). */
+  logDestination?: DestinationStream;
+}
+
 @Module({})
 export class AppModule {
-  static register(config: ApiConfig): DynamicModule {
+  static register(config: ApiConfig, options: AppOptions = {}): DynamicModule {
+    const pinoOptions: PinoHttpOptions = {
+      level: config.logLevel,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+      // Never log bodies (ballots, passwords) or credentials.
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+      },
+    };
     return {
       module: AppModule,
       imports: [
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.logLevel,
-            genReqId: (req, res) => {
-              const given = req.headers['x-request-id'];
-              const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-              res.setHeader('x-request-id', id);
-              return id;
-            },
-            // Never log bodies (ballots, passwords) or credentials.
-            redact: ['req.headers.authorization', 'req.headers.cookie'],
-            serializers: {
-              req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
-            },
-          },
+        LoggerModule.forRoot({ pinoHttp: options.logDestination ? [pinoOptions, options.logDestination] : pinoOptions }),
+        // Only the login route uses it (LoginThrottlerGuard); LOGIN_RATE_LIMIT=0 turns it off.
+        ThrottlerModule.forRoot({
+          throttlers: [{ name: 'default', ttl: config.loginRateWindowSeconds * 1000, limit: Math.max(config.loginRateLimit, 1) }],
+          skipIf: () => config.loginRateLimit === 0,
+          errorMessage: `too many login attempts for this username from this address; try again in ${config.loginRateWindowSeconds} s`,
         }),
         JwtModule.register({ secret: config.jwtSecret, signOptions: { expiresIn: config.jwtTtlSeconds } }),
       ],
@@ -68,8 +85,10 @@ export class AppModule {
         CampaignsController,
         NominationsController,
         CouncilController,
+        GovernmentController,
         AuditController,
         MeController,
+        MetricsController,
       ],
       providers: [
         { provide: API_CONFIG, useValue: config },
@@ -89,6 +108,9 @@ export class AppModule {
           useFactory: () => new Client({ connection: Connection.lazy({ address: config.temporalAddress }), namespace: config.temporalNamespace }),
         },
         Resources,
+        Metrics,
+        LoginThrottlerGuard,
+        AuditService,
         ReadModel,
         WorkflowGateway,
         AuthService,
@@ -96,6 +118,7 @@ export class AppModule {
         CampaignsService,
         NominationsService,
         CouncilService,
+        GovernmentService,
         TasksService,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },

@@ -24,3 +24,41 @@ describe('loadApiConfig', () => {
     expect(() => loadApiConfig(env)).toThrow(message);
   });
 });
+
+describe('loadApiConfig: login rate limit', () => {
+  it('defaults to 10 attempts per 60 s and can be configured', () => {
+    expect(loadApiConfig({})).toMatchObject({ loginRateLimit: 10, loginRateWindowSeconds: 60 });
+    expect(loadApiConfig({ LOGIN_RATE_LIMIT: '3', LOGIN_RATE_WINDOW_SECONDS: '5' })).toMatchObject({ loginRateLimit: 3, loginRateWindowSeconds: 5 });
+    expect(loadApiConfig({ LOGIN_RATE_LIMIT: '0' }).loginRateLimit).toBe(0);
+  });
+
+  it.each([
+    [{ LOGIN_RATE_LIMIT: 'many' }, /LOGIN_RATE_LIMIT must be an integer/],
+    [{ LOGIN_RATE_WINDOW_SECONDS: '0' }, /LOGIN_RATE_WINDOW_SECONDS must be an integer from 1/],
+  ])('refuses %j', (env, message) => {
+    expect(() => loadApiConfig(env)).toThrow(message);
+  });
+});
+
+describe('loadApiConfig: NODE_ENV=production', () => {
+  const own = { JWT_SECRET: 'a-production-secret-of-32-characters-or-more', ADMIN_PASSWORD: 'An0ther-Strong-Password' };
+
+  it('starts with secrets of its own', () => {
+    expect(loadApiConfig({ NODE_ENV: 'production', ...own })).toMatchObject({ production: true, jwtSecret: own.JWT_SECRET });
+  });
+
+  it.each([
+    [{ ADMIN_PASSWORD: own.ADMIN_PASSWORD }, /^JWT_SECRET must be set to a secret of your own/],
+    [{ ADMIN_PASSWORD: own.ADMIN_PASSWORD, JWT_SECRET: 'tdkt-flow-demo-secret-change-me' }, /^JWT_SECRET must be set/],
+    [{ ADMIN_PASSWORD: own.ADMIN_PASSWORD, JWT_SECRET: 'sixteen-chars-ok-but-short' }, /^JWT_SECRET must be at least 32 characters when NODE_ENV=production/],
+    [{ JWT_SECRET: own.JWT_SECRET }, /^ADMIN_PASSWORD must be set to a password of your own/],
+    [{ JWT_SECRET: own.JWT_SECRET, ADMIN_PASSWORD: 'Admin@123456' }, /^ADMIN_PASSWORD must be set/],
+  ])('refuses the demo values: %j', (env, message) => {
+    expect(() => loadApiConfig({ NODE_ENV: 'production', ...env })).toThrow(ConfigError);
+    expect(() => loadApiConfig({ NODE_ENV: 'production', ...env })).toThrow(message);
+  });
+
+  it('keeps the demo values outside production', () => {
+    expect(loadApiConfig({ NODE_ENV: 'development' })).toMatchObject({ production: false, jwtSecret: 'tdkt-flow-demo-secret-change-me', adminPassword: 'Admin@123456' });
+  });
+});

@@ -11,7 +11,17 @@ export interface ApiConfig {
   adminPassword: string;
   /** Log level of pino (info by default; `silent` in tests). */
   logLevel: string;
+  /** Login attempts allowed per client IP and username in each window (LOGIN_RATE_LIMIT, 0 = no limit). */
+  loginRateLimit: number;
+  /** The window of the login rate limit, in seconds (LOGIN_RATE_WINDOW_SECONDS). */
+  loginRateWindowSeconds: number;
+  /** NODE_ENV=production: the demo secrets are refused. */
+  production: boolean;
 }
+
+/** The demo values of README.md: fine on a laptop, refused when NODE_ENV=production. */
+export const DEMO_JWT_SECRET = 'tdkt-flow-demo-secret-change-me';
+export const DEMO_ADMIN_PASSWORD = 'Admin@123456';
 
 export class ConfigError extends Error {}
 
@@ -30,11 +40,14 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     temporalAddress: env.TEMPORAL_ADDRESS || '127.0.0.1:7233',
     temporalNamespace: env.TEMPORAL_NAMESPACE || 'default',
     taskQueue: env.TEMPORAL_TASK_QUEUE || 'tdkt-flow',
-    jwtSecret: env.JWT_SECRET || 'tdkt-flow-demo-secret-change-me',
+    jwtSecret: env.JWT_SECRET || DEMO_JWT_SECRET,
     jwtTtlSeconds: int(env, 'JWT_TTL_SECONDS', 8 * 3600, 60, 30 * 24 * 3600),
     adminUsername: env.ADMIN_USERNAME || 'admin',
-    adminPassword: env.ADMIN_PASSWORD || 'Admin@123456',
+    adminPassword: env.ADMIN_PASSWORD || DEMO_ADMIN_PASSWORD,
     logLevel: env.LOG_LEVEL || 'info',
+    loginRateLimit: int(env, 'LOGIN_RATE_LIMIT', 10, 0, 1_000_000),
+    loginRateWindowSeconds: int(env, 'LOGIN_RATE_WINDOW_SECONDS', 60, 1, 24 * 3600),
+    production: env.NODE_ENV === 'production',
   };
   let url: URL;
   try {
@@ -46,6 +59,16 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   if (!/^[^:\s/]+:\d{1,5}$/.test(config.temporalAddress)) throw new ConfigError(`TEMPORAL_ADDRESS must be host:port, got "${config.temporalAddress}"`);
   if (config.jwtSecret.length < 16) throw new ConfigError('JWT_SECRET must be at least 16 characters');
   if (config.adminPassword.length < 8) throw new ConfigError('ADMIN_PASSWORD must be at least 8 characters');
+  if (config.production) {
+    // A production API must never run with the secrets printed in README.md.
+    if (config.jwtSecret === DEMO_JWT_SECRET) {
+      throw new ConfigError('JWT_SECRET must be set to a secret of your own when NODE_ENV=production (the demo secret is refused)');
+    }
+    if (config.jwtSecret.length < 32) throw new ConfigError('JWT_SECRET must be at least 32 characters when NODE_ENV=production');
+    if (config.adminPassword === DEMO_ADMIN_PASSWORD) {
+      throw new ConfigError('ADMIN_PASSWORD must be set to a password of your own when NODE_ENV=production (the demo password is refused)');
+    }
+  }
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "${config.logLevel}"`);
   }

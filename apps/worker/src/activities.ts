@@ -1,10 +1,26 @@
 /** Activities: all of the workflows' I/O. Each is idempotent, so Temporal may retry it freely. */
 import type { DataSource } from 'typeorm';
 import type { TdktActivities } from '@tdkt/contracts';
-import { recordDecision } from '@tdkt/persistence';
+import { loadBallotKey, openBallotBox, readNominationView, recordDecision } from '@tdkt/persistence';
+import type { WorkerMetrics } from './metrics';
 
-export function createActivities(dataSource: DataSource): TdktActivities {
-  return {
+/** The activities; with `metrics`, each execution and failure is counted. */
+export function createActivities(dataSource: DataSource, metrics?: WorkerMetrics): TdktActivities {
+  // The key that opens sealed ballots (BALLOT_KEY), held by the worker and the API only.
+  const ballotKey = loadBallotKey();
+  const activities: TdktActivities = {
     recordDecision: (input) => recordDecision(dataSource, input),
+    readNomination: (id) => readNominationView(dataSource, id),
+    openBallotBox: (input) => openBallotBox(dataSource, ballotKey, input),
+  };
+  if (!metrics) return activities;
+  return {
+    recordDecision: metrics.instrument('recordDecision', async (input) => {
+      const result = await activities.recordDecision(input);
+      metrics.decisionsRecorded.inc({ written: String(result.written) });
+      return result;
+    }),
+    readNomination: metrics.instrument('readNomination', activities.readNomination),
+    openBallotBox: metrics.instrument('openBallotBox', activities.openBallotBox),
   };
 }

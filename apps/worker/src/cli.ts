@@ -3,17 +3,21 @@
  *   migrate       create the database if missing and run the TypeORM migrations
  *   seed          the three real clusters of the fixtures, their units and demo users (idempotent)
  *   audit-verify  recompute the audit chain and name the first bad link (exit 1 when broken)
+ *   reconcile     compare each nomination's audit trail with its Temporal workflow history
+ *                 (exit 1 when any differs); optional nomination ids restrict it
  */
 import 'reflect-metadata';
 import { createDataSource, ensureDatabase, runMigrations, seedOrganisation, verifyAuditChain } from '@tdkt/persistence';
+import { reconcileCommand } from './reconcile';
 
-const COMMANDS = ['migrate', 'seed', 'audit-verify'] as const;
+const COMMANDS = ['migrate', 'seed', 'audit-verify', 'reconcile'] as const;
 
-async function main(command: string | undefined): Promise<number> {
+async function main(command: string | undefined, args: string[]): Promise<number> {
   if (!COMMANDS.includes(command as never)) {
     console.error(`usage: cli <${COMMANDS.join('|')}>`);
     return 2;
   }
+  if (command === 'reconcile') return reconcileCommand(args);
   const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/tdkt_flow';
   if (command === 'migrate' && (await ensureDatabase(databaseUrl))) console.log(`[cli] created database ${new URL(databaseUrl).pathname.slice(1)}`);
   const dataSource = await createDataSource(databaseUrl).initialize();
@@ -43,7 +47,7 @@ async function main(command: string | undefined): Promise<number> {
   }
 }
 
-main(process.argv[2]).then(
+main(process.argv[2], process.argv.slice(3)).then(
   (code) => process.exit(code),
   (err) => {
     console.error('[cli] failed:', err instanceof Error ? err.message : err);

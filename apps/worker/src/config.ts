@@ -4,6 +4,8 @@ export interface WorkerConfig {
   temporalAddress: string;
   temporalNamespace: string;
   taskQueue: string;
+  /** Port of GET /metrics (Prometheus); 0 turns the server off. */
+  metricsPort: number;
 }
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
@@ -12,7 +14,13 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     temporalAddress: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
     temporalNamespace: env.TEMPORAL_NAMESPACE ?? 'default',
     taskQueue: env.TEMPORAL_TASK_QUEUE ?? 'tdkt-flow',
+    metricsPort: 9464,
   };
+  const port = env.WORKER_METRICS_PORT;
+  if (port !== undefined && port !== '') {
+    if (!/^\d+$/.test(port) || Number(port) > 65535) throw new Error(`WORKER_METRICS_PORT must be an integer from 0 (off) to 65535, got "${port}"`);
+    config.metricsPort = Number(port);
+  }
   if (!/^postgres(ql)?:\/\//.test(config.databaseUrl)) throw new Error(`DATABASE_URL must be a postgres:// URL, got "${config.databaseUrl}"`);
   if (!/^[^:\s]+:\d{1,5}$/.test(config.temporalAddress)) throw new Error(`TEMPORAL_ADDRESS must be host:port, got "${config.temporalAddress}"`);
   if (!config.taskQueue.trim()) throw new Error('TEMPORAL_TASK_QUEUE must not be empty');

@@ -3,16 +3,21 @@ import 'reflect-metadata';
 import { NativeConnection } from '@temporalio/worker';
 import { createDataSource } from '@tdkt/persistence';
 import { loadWorkerConfig } from './config';
+import { startMetricsServer, WorkerMetrics } from './metrics';
 import { createWorker } from './worker';
 
 async function main(): Promise<void> {
   const config = loadWorkerConfig();
   const dataSource = await createDataSource(config.databaseUrl).initialize();
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
-  const worker = await createWorker({ connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, dataSource });
+  const metrics = new WorkerMetrics();
+  const worker = await createWorker({ connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, dataSource, metrics });
+  const metricsServer = config.metricsPort ? await startMetricsServer(metrics, config.metricsPort) : undefined;
   console.log(`[worker] polling task queue "${config.taskQueue}" on ${config.temporalAddress} (namespace ${config.temporalNamespace})`);
+  if (metricsServer) console.log(`[worker] metrics on http://localhost:${metricsServer.port}/metrics`);
   // Worker.run() shuts down gracefully on SIGINT/SIGTERM (the SDK installs the handlers).
   await worker.run();
+  await new Promise((resolve) => (metricsServer ? metricsServer.close(resolve) : resolve(undefined)));
   await connection.close();
   await dataSource.destroy();
 }

@@ -2,6 +2,7 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { DataSource } from 'typeorm';
 import { createActivities } from './activities';
+import type { WorkerMetrics } from './metrics';
 
 /** The workflows entry point, resolved from this file both in sources and in the compiled dist/. */
 export const WORKFLOWS_PATH = require.resolve('../../../workflows/src/index');
@@ -13,6 +14,8 @@ export interface CreateWorkerOptions {
   dataSource: DataSource;
   /** A prebuilt bundle (tests bundle once and share it); otherwise the worker bundles WORKFLOWS_PATH. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Counts activity executions and failures (served by main.ts on WORKER_METRICS_PORT). */
+  metrics?: WorkerMetrics;
 }
 
 export function createWorker(o: CreateWorkerOptions): Promise<Worker> {
@@ -20,7 +23,7 @@ export function createWorker(o: CreateWorkerOptions): Promise<Worker> {
     connection: o.connection,
     namespace: o.namespace,
     taskQueue: o.taskQueue,
-    activities: createActivities(o.dataSource),
+    activities: createActivities(o.dataSource, o.metrics),
     ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
   });
 }

@@ -27,6 +27,11 @@ export const DECISION_ACTIONS = [
   'COUNCIL_SESSION_CLOSED',
   'COUNCIL_DECIDED', // Hội đồng quyết định cho một hồ sơ
   'GOVERNMENT_DECISION_RECORDED', // ghi nhận quyết định của Chính phủ
+  'NOMINATION_WITHDRAWN', // đơn vị rút hồ sơ
+  'REVIEW_OVERDUE', // quá hạn thẩm định
+  'CONSULTATION_RECORDED', // ý kiến hiệp y
+  'GOVERNMENT_SUBMITTED', // trình Chính phủ
+  'AWARD_REVOKED', // thu hồi khen thưởng
 ] as const;
 export type DecisionAction = (typeof DECISION_ACTIONS)[number];
 
@@ -59,9 +64,12 @@ export interface SecretBallotRecord {
   round: number;
   /** Who voted (ballot_cast): no receipt, no choices. */
   voterUnitCode: string;
-  /** What was chosen (ballot_box): sha256 of the voter's receipt, no unit. */
-  receiptHash: string;
-  choices: { ministryFlag: string[]; governmentFlag: string[] };
+  /**
+   * What was chosen (ballot_box): sha256 of the voter's receipt, no unit. Only ballots cast before
+   * sealing carry these here; sealed ballots reach the ballot box when the vote closes.
+   */
+  receiptHash?: string;
+  choices?: { ministryFlag: string[]; governmentFlag: string[] };
 }
 
 export type Projection =

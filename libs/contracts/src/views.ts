@@ -20,6 +20,15 @@ export interface CampaignMemberView {
   selfAssessedAt: string | null;
 }
 
+/** A sub-unit registered by a member as a candidate (it does not vote). */
+export interface CampaignSubUnitView {
+  unitCode: string;
+  parentUnitCode: string;
+  registeredAt: string;
+  targetTitles: Title[];
+  selfAssessedAt: string | null;
+}
+
 export interface TitleTallyView {
   unitCode: string;
   votes: number;
@@ -61,6 +70,8 @@ export interface CampaignView {
   ruleSet: RuleSetRef;
   phase: CampaignPhase;
   members: CampaignMemberView[];
+  /** Sub-units registered as candidates by their member unit. */
+  subUnits: CampaignSubUnitView[];
   vote: ClusterVoteView | null;
   startedAt: string;
   updatedAt: string;
@@ -73,6 +84,8 @@ export interface NominationView {
   year: number;
   clusterCode: string;
   unitCode: string;
+  /** For a sub-unit's nomination, the member unit acting for it; otherwise null. */
+  parentUnitCode: string | null;
   stage: Stage;
   titles: Partial<Record<Title, TitleStatus>>;
   ruleSet: RuleSetRef;
@@ -81,6 +94,14 @@ export interface NominationView {
   selfAssessment: { score: number; achievementReport: string; criteria: CriterionScore[]; submittedAt: string } | null;
   clusterVote: { ministryFlagVotes: number; governmentFlagVotes: number } | null;
   review: { decision: 'APPROVE' | 'RETURN' | 'REJECT'; reason: string; at: string; by: string; amendmentDeadline: string | null } | null;
+  /** While in DEPARTMENT_REVIEW: the appraisal time limit (YYYY-MM-DD, working days) and whether it has passed. */
+  reviewDue: { dueDate: string; overdue: boolean } | null;
+  withdrawal: { reason: string; at: string; by: string } | null;
+  /** Hiệp y, where the rule set asks for it before the Government flag is submitted. */
+  consultation: { opinion: 'AGREE' | 'DISAGREE'; reference: string; at: string; by: string } | null;
+  governmentSubmission: { batchId: string; at: string; by: string } | null;
+  /** Awards revoked later, per title. */
+  revocations: { title: Title; reason: string; decisionNumber: string; decisionDate: string; at: string; by: string }[];
   amendments: { achievementReport: string; note: string; at: string }[];
   council: { sessionId: string; approved: Partial<Record<Title, boolean>> } | null;
   governmentDecision: { decision: 'AWARDED' | 'DECLINED'; decisionNumber: string; decisionDate: string } | null;

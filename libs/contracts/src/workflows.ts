@@ -4,7 +4,7 @@
  * accepted), signals (workflow-to-workflow hand-offs) and queries (live state).
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { Actor, GovernmentDecision, ReviewDecision, Title } from '../../domain/src/model';
+import type { Actor, GovernmentDecision, ReviewDecision, Title, UnitKind } from '../../domain/src/model';
 import type {
   CampaignView,
   ClusterVoteView,
@@ -36,11 +36,20 @@ export interface CampaignInput {
   ruleSet: RuleSetRef;
   startedBy: Actor;
   requestId?: string;
+  /**
+   * Units under a member (Chi cục THADS under a Cục THADS) that the member may register as
+   * candidates of its own: the cluster may propose them, they do not vote.
+   */
+  subUnits?: { unitCode: string; parentUnitCode: string }[];
+  /** The kind of every member and sub-unit (the rule set may treat kinds differently). */
+  unitKinds?: Record<string, UnitKind>;
 }
 
 export interface RegisterInput extends ActionMeta {
   unitCode: string;
   targetTitles: Title[];
+  /** Sub-units the member registers together with itself, each with its target titles. */
+  subUnits?: { unitCode: string; targetTitles: Title[] }[];
 }
 export interface OpenVoteInput extends ActionMeta {
   ministryFlagSeats: number;
@@ -48,10 +57,16 @@ export interface OpenVoteInput extends ActionMeta {
 }
 export interface CastBallotInput extends ActionMeta {
   unitCode: string;
-  ministryFlag: string[];
-  governmentFlag: string[];
+  /**
+   * The ballot sealed by the API (receipt hash and choices, AES-256-GCM): the workflow and its
+   * history never see the choices next to the voter.
+   */
+  sealedBallot?: string;
+  /** Ballots cast before sealing (histories of older runs) carried these in clear. */
+  ministryFlag?: string[];
+  governmentFlag?: string[];
   /** sha256 of the receipt handed to the voter; the receipt itself never reaches the workflow. */
-  receiptHash: string;
+  receiptHash?: string;
 }
 export interface CastBallotResult {
   round: number;
@@ -76,6 +91,11 @@ export interface NominationInput {
   unitCode: string;
   ruleSet: RuleSetRef;
   requestId?: string;
+  /** Set for a sub-unit's nomination: the member unit whose officers act for it. */
+  parentUnitCode?: string;
+  /** Set when the nomination starts after registration closed (a registered sub-unit). */
+  targetTitles?: Title[];
+  unitKind?: UnitKind;
 }
 
 export interface SelfAssessmentInput extends ActionMeta {
@@ -91,6 +111,20 @@ export interface AmendmentInput extends ActionMeta {
   achievementReport: string;
   note: string;
 }
+/** The unit withdraws its dossier before the council decides (rút hồ sơ). */
+export interface WithdrawInput extends ActionMeta {
+  reason: string;
+}
+/** The opinion gathered where the rule set asks for consultation (hiệp y). */
+export interface ConsultationInput extends ActionMeta {
+  opinion: 'AGREE' | 'DISAGREE';
+  /** Reference of the opinion letter, e.g. "1234/UBND-NC". */
+  reference: string;
+}
+/** The Department submits the Government-flag dossier to the Government (trình Chính phủ). */
+export interface GovernmentSubmissionInput extends ActionMeta {
+  batchId: string;
+}
 export interface GovernmentDecisionInput extends ActionMeta {
   decision: GovernmentDecision;
   decisionNumber: string;
@@ -102,6 +136,9 @@ export const submitSelfAssessmentUpdate = defineUpdate<NominationView, [SelfAsse
 export const reviewUpdate = defineUpdate<NominationView, [ReviewInput]>('review');
 export const amendUpdate = defineUpdate<NominationView, [AmendmentInput]>('amend');
 export const governmentDecisionUpdate = defineUpdate<NominationView, [GovernmentDecisionInput]>('recordGovernmentDecision');
+export const withdrawUpdate = defineUpdate<NominationView, [WithdrawInput]>('withdraw');
+export const consultationUpdate = defineUpdate<NominationView, [ConsultationInput]>('recordConsultation');
+export const governmentSubmissionUpdate = defineUpdate<NominationView, [GovernmentSubmissionInput]>('submitToGovernment');
 
 /** From the campaign: the vote has opened, so a self-assessment is no longer accepted. */
 export const voteOpenedSignal = defineSignal<[{ at: string }]>('voteOpened');
@@ -144,4 +181,16 @@ export const WORKFLOW_TYPES = {
   campaign: 'campaignWorkflow',
   nomination: 'nominationWorkflow',
   councilSession: 'councilSessionWorkflow',
+  awardRevocation: 'awardRevocationWorkflow',
 } as const;
+
+// ---------------------------------------------------------------- revocation (thu hồi khen thưởng)
+/** A later revocation of an award (Law 06/2022 ch. VII); the nomination workflow has ended by then. */
+export interface AwardRevocationInput extends ActionMeta {
+  nominationId: string;
+  title: Title;
+  reason: string;
+  decisionNumber: string;
+  /** YYYY-MM-DD */
+  decisionDate: string;
+}

@@ -16,6 +16,7 @@ export const TITLE_STATUSES = [
   'AWARDED', // được tặng
   'DECLINED', // Chính phủ không tặng
   'REJECTED', // Vụ TĐKT hoặc Hội đồng không thông qua
+  'REVOKED', // bị thu hồi (Luật TĐKT 2022, chương VII)
 ] as const;
 export type TitleStatus = (typeof TITLE_STATUSES)[number];
 

@@ -7,6 +7,8 @@ import {
   titlesAfterCouncil,
   titlesAfterGovernment,
   titlesAfterReview,
+  titlesAfterRevocation,
+  WITHDRAWABLE_STAGES,
 } from './nomination-rules';
 
 const both: TitleStatuses = { MINISTRY_FLAG: 'REGISTERED', GOVERNMENT_FLAG: 'REGISTERED' };
@@ -188,5 +190,26 @@ describe('titlesAfterGovernment — quyết định của Chính phủ', () => {
     ['Government flag already decided', { GOVERNMENT_FLAG: 'AWARDED' }],
   ])('refuses a decision when there is %s', (_name, titles) => {
     expect(() => titlesAfterGovernment(titles, 'AWARDED')).toThrow(expect.objectContaining({ kind: 'INVALID' }));
+  });
+});
+
+describe('withdrawal and revocation', () => {
+  it.each([
+    ['SELF_ASSESSMENT', true],
+    ['CLUSTER_VOTE', false],
+    ['DEPARTMENT_REVIEW', true],
+    ['AMENDMENT', true],
+    ['COUNCIL_DECISION', false],
+    ['GOVERNMENT_DECISION', false],
+    ['AWARDED', false],
+  ] as const)('a dossier in %s can be withdrawn: %s', (stage, allowed) => {
+    expect(WITHDRAWABLE_STAGES.includes(stage)).toBe(allowed);
+  });
+
+  it('revokes an awarded title only, leaving the others', () => {
+    expect(titlesAfterRevocation({ MINISTRY_FLAG: 'AWARDED', GOVERNMENT_FLAG: 'AWARDED' }, 'GOVERNMENT_FLAG')).toEqual({ MINISTRY_FLAG: 'AWARDED', GOVERNMENT_FLAG: 'REVOKED' });
+    expect(() => titlesAfterRevocation({ MINISTRY_FLAG: 'AWARDED', GOVERNMENT_FLAG: 'REVOKED' }, 'GOVERNMENT_FLAG')).toThrow(DomainRuleError);
+    expect(() => titlesAfterRevocation({ MINISTRY_FLAG: 'APPROVED' }, 'MINISTRY_FLAG')).toThrow(/not awarded/);
+    expect(() => titlesAfterRevocation({}, 'GOVERNMENT_FLAG')).toThrow(/status none/);
   });
 });

@@ -105,3 +105,12 @@ export function titlesAfterGovernment(titles: TitleStatuses, decision: Governmen
   }
   return awardedOrNot({ ...titles, GOVERNMENT_FLAG: decision });
 }
+
+/** Stages from which a unit may withdraw its dossier (rút hồ sơ): before the council has it. */
+export const WITHDRAWABLE_STAGES: readonly Stage[] = ['SELF_ASSESSMENT', 'DEPARTMENT_REVIEW', 'AMENDMENT'];
+
+/** An award recorded as AWARDED is revoked later: the title becomes REVOKED, the others stay. */
+export function titlesAfterRevocation(titles: TitleStatuses, title: Title): TitleStatuses {
+  if (titles[title] !== 'AWARDED') throw new DomainRuleError('STAGE_CONFLICT', `${title} was not awarded (status ${titles[title] ?? 'none'}); nothing to revoke`);
+  return { ...titles, [title]: 'REVOKED' };
+}

@@ -4,6 +4,8 @@
  * and version are copied into the workflow's input, so a new rule set never changes it.
  */
 
+import type { UnitKind } from './model';
+
 /** A fraction written as numerator/denominator so 2/3 is exact. */
 export interface Fraction {
   num: number;
@@ -46,6 +48,12 @@ export interface RuleSet {
     quota: Fraction;
     /** At least one per cluster even where rounding gives 0. */
     atLeastOnePerCluster: boolean;
+    /**
+     * Unit kinds whose Government-flag dossier needs a consultation (hiệp y) before submission:
+     * vertical units located in a province need the provincial People's Committee's opinion
+     * (Decree 98/2023 art. 31). Absent in version 1 of the rule sets (no consultation).
+     */
+    consultationForKinds?: UnitKind[];
   };
   deadlines: {
     /** Working days a unit has to amend a returned dossier. */
@@ -95,7 +103,23 @@ const STATE_AUDIT_RULE_SET: RuleSet = {
   },
 };
 
-const RULE_SETS: readonly RuleSet[] = [DEFAULT_RULE_SET, STATE_AUDIT_RULE_SET];
+/**
+ * Version 2 of the default rule set adds the consultation step for the Government flag.
+ * Campaigns started under version 1 stay on version 1 (no consultation).
+ */
+const DEFAULT_RULE_SET_V2: RuleSet = {
+  ...DEFAULT_RULE_SET,
+  version: 2,
+  description: `${DEFAULT_RULE_SET.description} Version 2: Government-flag dossiers of Cục and Chi cục THADS need the provincial consultation (hiệp y).`,
+  governmentFlag: { ...DEFAULT_RULE_SET.governmentFlag, consultationForKinds: ['CUC_THADS', 'CHI_CUC_THADS'] },
+};
+
+const RULE_SETS: readonly RuleSet[] = [DEFAULT_RULE_SET, DEFAULT_RULE_SET_V2, STATE_AUDIT_RULE_SET];
+
+/** Does a unit of this kind need a consultation (hiệp y) before its Government flag goes on? */
+export function requiresConsultation(ruleSet: RuleSet, unitKind: UnitKind | undefined): boolean {
+  return !!unitKind && (ruleSet.governmentFlag.consultationForKinds ?? []).includes(unitKind);
+}
 
 export const DEFAULT_RULE_SET_ID = 'default';
 

@@ -7,3 +7,4 @@ export * from './record-decision';
 export * from './passwords';
 export * from './seed/seed';
 export * from './testing';
+export * from './ballot-seal';

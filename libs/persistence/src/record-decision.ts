@@ -5,7 +5,7 @@
  * Snapshots only move forward (version guard), so an old write can never overwrite a newer one.
  */
 import type { DataSource, EntityManager } from 'typeorm';
-import type { Projection, RecordDecisionInput, RecordDecisionResult } from '@tdkt/contracts';
+import type { NominationView, Projection, RecordDecisionInput, RecordDecisionResult } from '@tdkt/contracts';
 import { GENESIS_HASH, hashAuditEvent } from './audit-chain';
 
 /** One lock for the chain: events get consecutive seq numbers in commit order. */
@@ -70,12 +70,14 @@ export async function recordDecision(dataSource: DataSource, input: RecordDecisi
         'INSERT INTO ballot_cast (campaign_id, round, voter_unit_code) VALUES ($1,$2,$3) ON CONFLICT DO NOTHING',
         [b.campaignId, b.round, b.voterUnitCode],
       );
-      await tx.query('INSERT INTO ballot_box (campaign_id, round, receipt_hash, choices) VALUES ($1,$2,$3,$4) ON CONFLICT (receipt_hash) DO NOTHING', [
-        b.campaignId,
-        b.round,
-        b.receiptHash,
-        JSON.stringify(b.choices),
-      ]);
+      if (b.receiptHash && b.choices) {
+        await tx.query('INSERT INTO ballot_box (campaign_id, round, receipt_hash, choices) VALUES ($1,$2,$3,$4) ON CONFLICT (receipt_hash) DO NOTHING', [
+          b.campaignId,
+          b.round,
+          b.receiptHash,
+          JSON.stringify(b.choices),
+        ]);
+      }
     }
     return { seq, hash, written: true };
   });
@@ -128,4 +130,10 @@ async function applyProjection(tx: EntityManager, p: Projection): Promise<void> 
       [v.id, v.year, v.status, JSON.stringify(v), v.version],
     );
   }
+}
+
+/** The read model's snapshot of a nomination, or null. */
+export async function readNominationView(dataSource: DataSource, id: string): Promise<NominationView | null> {
+  const rows: { view: NominationView }[] = await dataSource.query('SELECT view FROM nomination WHERE id = $1', [id]);
+  return rows[0]?.view ?? null;
 }

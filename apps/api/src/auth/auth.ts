@@ -1,7 +1,13 @@
-/** Login (đăng nhập): username and password against the scrypt hash, a JWT in return. */
-import { Body, Controller, HttpCode, Inject, Injectable, Post, UnauthorizedException } from '@nestjs/common';
+/**
+ * Login (đăng nhập): username and password against the scrypt hash, a JWT in return. Attempts are
+ * limited per client IP and username (LOGIN_RATE_LIMIT per LOGIN_RATE_WINDOW_SECONDS): one
+ * guesser cannot try many passwords on one account, while many people behind one office NAT can
+ * still sign in.
+ */
+import { Body, Controller, HttpCode, Inject, Injectable, Post, UnauthorizedException, UseGuards } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProperty, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ThrottlerGuard } from '@nestjs/throttler';
 import { IsString, MaxLength, MinLength } from 'class-validator';
 import type { DataSource } from 'typeorm';
 import { UserEntity, verifyPassword } from '@tdkt/persistence';
@@ -50,6 +56,21 @@ export class AuthService {
   }
 }
 
+/** The key of the login rate limit: client IP and the (lower-cased) username tried. */
+export function loginTracker(req: { ip?: string; body?: unknown }): string {
+  const body = req.body as { username?: unknown } | undefined;
+  const username = typeof body?.username === 'string' ? body.username.trim().toLowerCase().slice(0, 100) : '';
+  return `${req.ip ?? 'unknown'}|${username}`;
+}
+
+/** The throttler of ThrottlerModule (app.module.ts), keyed by IP and username instead of IP alone. */
+@Injectable()
+export class LoginThrottlerGuard extends ThrottlerGuard {
+  protected override async getTracker(req: Record<string, unknown>): Promise<string> {
+    return loginTracker(req as { ip?: string; body?: unknown });
+  }
+}
+
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
@@ -58,7 +79,10 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(200)
+  @UseGuards(LoginThrottlerGuard)
   @ApiOkResponse({ type: LoginResponse })
+  @ApiUnauthorizedResponse({ description: 'wrong username or password' })
+  @ApiTooManyRequestsResponse({ description: 'too many attempts for this username from this address; see Retry-After' })
   login(@Body() dto: LoginDto): Promise<LoginResponse> {
     return this.auth.login(dto);
   }

@@ -3,7 +3,7 @@
  * secret ballot (bỏ phiếu kín suy tôn). The controller is thin; the service checks role and unit
  * scope against the read model, then hands the decision to the campaign workflow.
  */
-import { BadRequestException, Body, ConflictException, Controller, ForbiddenException, Get, Inject, Injectable, Param, Post, Query } from '@nestjs/common';
+import { BadRequestException, Body, ConflictException, Controller, ForbiddenException, Get, Inject, Injectable, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
 import { createHash, randomBytes } from 'node:crypto';
 import { In, type DataSource } from 'typeorm';
@@ -16,9 +16,10 @@ import {
   type CampaignInput,
   type CampaignView,
 } from '@tdkt/contracts';
-import { campaignId, campaignWorkflowId, DEFAULT_RULE_SET_ID, findRuleSet, type Actor } from '@tdkt/domain';
-import { CampaignEntity, NominationEntity, UnitEntity } from '@tdkt/persistence';
+import { campaignId, campaignWorkflowId, DEFAULT_RULE_SET_ID, findRuleSet, validateClusterBallot, validateRunoffBallot, type Actor } from '@tdkt/domain';
+import { CampaignEntity, derivedReceipt, loadBallotKey, NominationEntity, sealBallot, UnitEntity } from '@tdkt/persistence';
 import { Action, Roles, type ActionContext } from '../common/auth';
+import { NoStoredResponse } from '../common/idempotency.interceptor';
 import { ReadModel } from '../common/read-model';
 import { canSeeCampaign, isStaff, requireOwnUnit } from '../common/scope';
 import { DATA_SOURCE } from '../common/tokens';
@@ -33,6 +34,9 @@ export class CampaignsService {
     private readonly workflows: WorkflowGateway,
   ) {}
 
+  /** Seals ballots; held by the API and the worker only (BALLOT_KEY). */
+  private readonly ballotKey = loadBallotKey();
+
   async start(dto: StartCampaignDto, ctx: ActionContext): Promise<{ id: string }> {
     const members = dto.memberUnitCodes;
     if (!members.includes(dto.headUnitCode)) throw new BadRequestException('headUnitCode must be one of memberUnitCodes');
@@ -41,6 +45,8 @@ export class CampaignsService {
     const known = await this.dataSource.getRepository(UnitEntity).findBy({ code: In(members) });
     const unknown = members.filter((c) => !known.some((u) => u.code === c));
     if (unknown.length) throw new BadRequestException(`memberUnitCodes: unknown units ${unknown.join(', ')}`);
+    // Sub-units of the members (Chi cục under a Cục THADS) may be registered by them as candidates.
+    const subUnits = await this.dataSource.getRepository(UnitEntity).findBy({ parentCode: In(members) });
     const ruleSet = findRuleSet(dto.ruleSet ?? DEFAULT_RULE_SET_ID);
     if (!ruleSet) throw new BadRequestException(`ruleSet: unknown rule set ${dto.ruleSet}`);
     const id = campaignId(dto.year, dto.clusterCode);
@@ -57,6 +63,8 @@ export class CampaignsService {
       ruleSet: { id: ruleSet.id, version: ruleSet.version },
       startedBy: ctx.actor,
       requestId: ctx.requestId,
+      subUnits: subUnits.map((u) => ({ unitCode: u.code, parentUnitCode: u.parentCode! })),
+      unitKinds: Object.fromEntries([...known, ...subUnits].map((u) => [u.code, u.kind])),
     };
     await this.workflows.start(WORKFLOW_TYPES.campaign, campaignWorkflowId(id), input, `campaign ${id}`);
     // Reads right after the start must see the campaign and a nomination per member.
@@ -88,12 +96,18 @@ export class CampaignsService {
     const view = await this.workflows.update(
       campaignWorkflowId(id),
       registerUpdate,
-      { unitCode: dto.unitCode, targetTitles: dto.targetTitles, actor: ctx.actor, requestId: ctx.requestId },
+      {
+        unitCode: dto.unitCode,
+        targetTitles: dto.targetTitles,
+        ...(dto.subUnits?.length ? { subUnits: dto.subUnits.map((su) => ({ unitCode: su.unitCode, targetTitles: su.targetTitles })) } : {}),
+        actor: ctx.actor,
+        requestId: ctx.requestId,
+      },
       ctx.updateId,
       'registration',
     );
     const member = view.members.find((m) => m.unitCode === dto.unitCode)!;
-    return { campaignId: id, phase: view.phase, ...member };
+    return { campaignId: id, phase: view.phase, ...member, subUnits: view.subUnits.filter((su) => su.parentUnitCode === dto.unitCode) };
   }
 
   private async requireHead(id: string, actor: Actor): Promise<CampaignEntity> {
@@ -107,21 +121,47 @@ export class CampaignsService {
     return this.workflows.update(campaignWorkflowId(id), openVoteUpdate, { ...dto, actor: ctx.actor, requestId: ctx.requestId }, ctx.updateId, 'opening the vote');
   }
 
-  /** One ballot per member unit. The voter gets a receipt; only its SHA-256 goes to the ballot box. */
+  /**
+   * One ballot per member unit. The ballot is checked here against the round's candidates and
+   * seats, then sealed (receipt hash and choices) before it reaches the workflow: Temporal's
+   * history holds the voter and a ciphertext only. The voter gets a receipt; with an
+   * Idempotency-Key the receipt is derived from the request, so a retry returns the same one
+   * without it being stored anywhere.
+   */
   async castBallot(id: string, dto: BallotDto, ctx: ActionContext) {
     const campaign = await this.read.campaign(id);
     requireOwnUnit(ctx.actor, dto.unitCode);
     if (!campaign.memberUnitCodes.includes(dto.unitCode)) throw new ForbiddenException(`unit ${dto.unitCode} is not a member of campaign ${id}`);
-    const receipt = randomBytes(24).toString('base64url');
+    const vote = campaign.view.vote;
+    if (!vote || vote.status !== 'OPEN') throw new ConflictException('the ballot is not open');
+    const runoff = vote.round > 1 ? vote.result?.runoff : undefined;
+    const problems = runoff
+      ? [
+          ...validateRunoffBallot(runoff.title === 'MINISTRY_FLAG' ? dto.ministryFlag : dto.governmentFlag, runoff),
+          ...((runoff.title === 'MINISTRY_FLAG' ? dto.governmentFlag : dto.ministryFlag).length ? [`this run-off round decides ${runoff.title} only`] : []),
+        ]
+      : validateClusterBallot(
+          { ministryFlag: dto.ministryFlag, governmentFlag: dto.governmentFlag },
+          { ministryFlagSeats: vote.ministryFlagSeats, governmentFlagSeats: vote.governmentFlagSeats, candidates: vote.candidates, rules: this.ruleSetOf(campaign).clusterVote },
+        );
+    if (problems.length) throw new BadRequestException(problems);
+    const receipt = ctx.updateId ? derivedReceipt(this.ballotKey, ctx.updateId) : randomBytes(24).toString('base64url');
     const receiptHash = createHash('sha256').update(receipt).digest('hex');
+    const sealedBallot = sealBallot(this.ballotKey, { receiptHash, ministryFlag: dto.ministryFlag, governmentFlag: dto.governmentFlag });
     const result = await this.workflows.update(
       campaignWorkflowId(id),
       castBallotUpdate,
-      { unitCode: dto.unitCode, ministryFlag: dto.ministryFlag, governmentFlag: dto.governmentFlag, receiptHash, actor: ctx.actor, requestId: ctx.requestId },
+      { unitCode: dto.unitCode, sealedBallot, actor: ctx.actor, requestId: ctx.requestId },
       ctx.updateId,
       'the ballot',
     );
     return { receipt, round: result.round, ballotsCast: result.ballotsCast };
+  }
+
+  private ruleSetOf(campaign: CampaignEntity) {
+    const ruleSet = findRuleSet(campaign.view.ruleSet.id, campaign.view.ruleSet.version);
+    if (!ruleSet) throw new Error(`campaign ${campaign.id} is pinned to an unknown rule set ${campaign.view.ruleSet.id}@${campaign.view.ruleSet.version}`);
+    return ruleSet;
   }
 
   async closeVote(id: string, ctx: ActionContext) {
@@ -141,6 +181,32 @@ export class CampaignsService {
       runoff: vote.result?.runoff ?? null,
       problems: vote.result?.problems ?? [],
     };
+  }
+
+  /**
+   * A voter checks with its receipt that its ballot is in the ballot box (and so in the tally):
+   * only the holder of the receipt learns the choices recorded for it.
+   */
+  async checkReceipt(id: string, receipt: string) {
+    await this.read.campaign(id);
+    const receiptHash = createHash('sha256').update(receipt).digest('hex');
+    const rows: { round: number; choices: { ministryFlag: string[]; governmentFlag: string[] } }[] = await this.dataSource.query(
+      'SELECT round, choices FROM ballot_box WHERE campaign_id = $1 AND receipt_hash = $2',
+      [id, receiptHash],
+    );
+    if (!rows.length) throw new NotFoundException('no ballot with this receipt in this campaign');
+    return { counted: true, round: rows[0].round, choices: rows[0].choices };
+  }
+
+  /** The published ballot box of a closed vote: every ballot's receipt hash and choices, no voter. */
+  async ballotBox(id: string, actor: Actor) {
+    const view = await this.get(id, actor);
+    if (view.vote?.status !== 'CLOSED') throw new ConflictException('the ballot box is published once the vote has closed');
+    const rows: { round: number; receipt_hash: string; choices: unknown }[] = await this.dataSource.query(
+      'SELECT round, receipt_hash, choices FROM ballot_box WHERE campaign_id = $1 ORDER BY round, receipt_hash',
+      [id],
+    );
+    return { campaignId: id, items: rows.map((r) => ({ round: r.round, receiptHash: r.receipt_hash, choices: r.choices })) };
   }
 
   async vote(id: string, actor: Actor) {
@@ -188,6 +254,7 @@ export class CampaignsController {
 
   @Post(':id/vote/ballots')
   @Roles('UNIT_LEADER')
+  @NoStoredResponse()
   @ApiCreatedResponse({ description: '{ receipt }: keep it to check later that the ballot was counted' })
   castBallot(@Param('id') id: string, @Body() dto: BallotDto, @Action() ctx: ActionContext) {
     return this.campaigns.castBallot(id, dto, ctx);
@@ -197,6 +264,16 @@ export class CampaignsController {
   @Roles('CLUSTER_HEAD')
   closeVote(@Param('id') id: string, @Action() ctx: ActionContext) {
     return this.campaigns.closeVote(id, ctx);
+  }
+
+  @Get(':id/vote/receipts/:receipt')
+  checkReceipt(@Param('id') id: string, @Param('receipt') receipt: string) {
+    return this.campaigns.checkReceipt(id, receipt);
+  }
+
+  @Get(':id/vote/ballot-box')
+  ballotBox(@Param('id') id: string, @Action() ctx: ActionContext) {
+    return this.campaigns.ballotBox(id, ctx.actor);
   }
 
   @Get(':id/vote')

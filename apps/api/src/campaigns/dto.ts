@@ -13,7 +13,9 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateNested,
 } from 'class-validator';
+import { Type } from 'class-transformer';
 import { TITLES, type Title } from '@tdkt/domain';
 import { IsCode } from '../common/validation';
 
@@ -40,6 +42,17 @@ export class StartCampaignDto {
   ruleSet?: string;
 }
 
+export class SubUnitRegistrationDto {
+  @ApiProperty({ example: 'CC-THADS-PHUXUYEN' }) @IsCode('subUnits.unitCode') unitCode!: string;
+  @ApiProperty({ enum: TITLES, isArray: true, example: ['MINISTRY_FLAG'] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(TITLES.length)
+  @ArrayUnique()
+  @IsIn(TITLES, { each: true, message: `subUnits.targetTitles must each be one of ${TITLES.join(', ')}` })
+  targetTitles!: Title[];
+}
+
 export class RegisterDto {
   @ApiProperty({ example: 'STP-HN' }) @IsCode('unitCode') unitCode!: string;
   @ApiProperty({ enum: TITLES, isArray: true, example: ['MINISTRY_FLAG'] })
@@ -49,6 +62,13 @@ export class RegisterDto {
   @ArrayUnique()
   @IsIn(TITLES, { each: true, message: `targetTitles must each be one of ${TITLES.join(', ')}` })
   targetTitles!: Title[];
+  @ApiPropertyOptional({ type: [SubUnitRegistrationDto], description: 'sub-units (e.g. Chi cục THADS) registered as candidates by this member' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => SubUnitRegistrationDto)
+  subUnits?: SubUnitRegistrationDto[];
 }
 
 export class OpenVoteDto {

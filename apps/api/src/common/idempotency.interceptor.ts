@@ -13,8 +13,10 @@ import {
   Inject,
   Injectable,
   NestInterceptor,
+  SetMetadata,
   UnprocessableEntityException,
 } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { createHash } from 'node:crypto';
 import type { Response } from 'express';
 import { from, lastValueFrom, type Observable } from 'rxjs';
@@ -25,9 +27,20 @@ import { DATA_SOURCE } from './tokens';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
+const NO_STORED_RESPONSE = 'tdkt:no-stored-response';
+/**
+ * For a route whose response must not be kept (a ballot's receipt): the Idempotency-Key still
+ * becomes the Temporal update id, so a retry is the same update and gets the same result, and the
+ * route rebuilds the same response from it; nothing is written to idempotency_record.
+ */
+export const NoStoredResponse = () => SetMetadata(NO_STORED_RESPONSE, true);
+
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
+  constructor(
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly reflector: Reflector,
+  ) {}
 
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
@@ -35,6 +48,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (req.method !== 'POST' || raw === undefined || !req.user) return next.handle();
     const key = Array.isArray(raw) ? raw[0] : raw;
     if (!/^[\x21-\x7e]{1,200}$/.test(key)) throw new BadRequestException('Idempotency-Key must be 1 to 200 visible ASCII characters');
+    if (this.reflector.get<boolean>(NO_STORED_RESPONSE, ctx.getHandler())) {
+      const path = req.originalUrl.split('?')[0];
+      req.idempotency = { updateId: sha256(`${req.user.username}:${key}:${req.method}:${path}`) };
+      return next.handle();
+    }
     return from(this.handle(ctx, next, req, key));
   }
 

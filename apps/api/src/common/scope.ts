@@ -15,13 +15,19 @@ export function canSeeCampaign(actor: Actor, campaign: Pick<CampaignEntity, 'mem
   return isStaff(actor) || (!!actor.unitCode && (campaign.memberUnitCodes.includes(actor.unitCode) || campaign.headUnitCode === actor.unitCode));
 }
 
-export function canSeeNomination(actor: Actor, nomination: Pick<NominationEntity, 'unitCode'>, headOf: { headUnitCode: string } | null): boolean {
+/** The units whose users act for a nomination: its unit, and for a sub-unit its member unit. */
+export function actingUnits(nomination: Pick<NominationEntity, 'unitCode' | 'view'>): string[] {
+  return nomination.view.parentUnitCode ? [nomination.unitCode, nomination.view.parentUnitCode] : [nomination.unitCode];
+}
+
+export function canSeeNomination(actor: Actor, nomination: Pick<NominationEntity, 'unitCode' | 'view'>, headOf: { headUnitCode: string } | null): boolean {
   if (isStaff(actor)) return true;
   if (!actor.unitCode) return false;
-  return nomination.unitCode === actor.unitCode || (actor.roles.includes('CLUSTER_HEAD') && headOf?.headUnitCode === actor.unitCode);
+  return actingUnits(nomination).includes(actor.unitCode) || (actor.roles.includes('CLUSTER_HEAD') && headOf?.headUnitCode === actor.unitCode);
 }
 
 /** A unit officer or leader may act only for its own unit. */
-export function requireOwnUnit(actor: Actor, unitCode: string): void {
-  if (actor.unitCode !== unitCode) throw new ForbiddenException(`only users of unit ${unitCode} may do this`);
+export function requireOwnUnit(actor: Actor, unitCode: string | string[]): void {
+  const units = Array.isArray(unitCode) ? unitCode : [unitCode];
+  if (!units.includes(actor.unitCode ?? '')) throw new ForbiddenException(`only users of unit ${units.join(' or ')} may do this`);
 }

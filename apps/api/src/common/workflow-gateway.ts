@@ -10,7 +10,9 @@ import {
   HttpException,
   Inject,
   Injectable,
+  Logger,
   NotFoundException,
+  Optional,
   ServiceUnavailableException,
 } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
@@ -18,6 +20,7 @@ import {
   ApplicationFailure,
   Client,
   WorkflowExecutionAlreadyStartedError,
+  WorkflowFailedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   isGrpcServiceError,
@@ -26,6 +29,12 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { isRejectionType, REJECTION_STATUS } from '@tdkt/contracts';
 import { API_CONFIG, TEMPORAL_CLIENT } from './tokens';
 import type { ApiConfig } from '../config';
+import { Metrics, type WorkflowOutcome } from './metrics';
+
+/** accepted, rejected (a 4xx the client caused) or error (Temporal down, a bug). */
+function outcomeOf(err: unknown): WorkflowOutcome {
+  return err instanceof HttpException && err.getStatus() < 500 ? 'rejected' : 'error';
+}
 
 const GRPC_UNAVAILABLE = 14;
 const GRPC_DEADLINE_EXCEEDED = 4;
@@ -62,13 +71,42 @@ export function toHttpError(err: unknown, what: string): never {
 
 @Injectable()
 export class WorkflowGateway {
+  /** Logged within the request, so each line carries the request id next to the workflow id (never the arguments). */
+  private readonly logger = new Logger('workflow');
+
   constructor(
     @Inject(TEMPORAL_CLIENT) private readonly client: Client,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
+    @Optional() private readonly metrics?: Metrics,
   ) {}
+
+  /** Counts and logs what became of a start, an execution or an update (observability only). */
+  private async observe<T>(kind: 'start' | 'execute' | 'update', name: string, workflowId: string, extra: Record<string, string>, run: () => Promise<T>): Promise<T> {
+    const started = Date.now();
+    let outcome: WorkflowOutcome = 'accepted';
+    let status: number | undefined;
+    try {
+      return await run();
+    } catch (err) {
+      outcome = outcomeOf(err);
+      if (err instanceof HttpException) status = err.getStatus();
+      throw err;
+    } finally {
+      if (kind === 'update') this.metrics?.workflowUpdates.inc({ update: name, outcome });
+      else this.metrics?.workflowStarts.inc({ workflow_type: name, outcome });
+      const fields = { workflowId, [kind === 'update' ? 'update' : 'workflowType']: name, ...extra, outcome, durationMs: Date.now() - started, ...(status ? { status } : {}) };
+      const message = `workflow ${kind} ${name} on ${workflowId}: ${outcome}`;
+      if (outcome === 'error') this.logger.warn(fields, message);
+      else this.logger.log(fields, message);
+    }
+  }
 
   /** Starts a workflow whose id is a business key; 409 when it exists or existed. */
   async start(workflowType: string, workflowId: string, input: unknown, what: string): Promise<void> {
+    return this.observe('start', workflowType, workflowId, {}, () => this.doStart(workflowType, workflowId, input, what));
+  }
+
+  private async doStart(workflowType: string, workflowId: string, input: unknown, what: string): Promise<void> {
     try {
       await this.client.workflow.start(workflowType, {
         workflowId,
@@ -82,13 +120,40 @@ export class WorkflowGateway {
     }
   }
 
-  /** Executes an update and returns its result; refusals become 400/403/409. */
-  async update<Ret, Arg>(workflowId: string, def: UpdateDefinition<Ret, [Arg]>, arg: Arg, updateId: string | undefined, what: string): Promise<Ret> {
+  /** Runs a short workflow to its end and returns its result; its refusals become 400/403/409. */
+  async execute<R>(workflowType: string, workflowId: string, input: unknown, what: string): Promise<R> {
+    return this.observe('execute', workflowType, workflowId, {}, () => this.doExecute<R>(workflowType, workflowId, input, what));
+  }
+
+  private async doExecute<R>(workflowType: string, workflowId: string, input: unknown, what: string): Promise<R> {
     try {
-      return await this.client.workflow.getHandle(workflowId).executeUpdate(def, { args: [arg], updateId: updateId ?? randomUUID() });
+      return (await this.client.workflow.execute(workflowType, {
+        workflowId,
+        taskQueue: this.config.taskQueue,
+        args: [input],
+        // Once recorded, never again; after a failure (e.g. a crash mid-way) it may be retried.
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+        workflowExecutionTimeout: '2 minutes',
+      })) as R;
     } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) throw new ConflictException(`${what} has already been recorded`);
+      if (err instanceof WorkflowFailedError && err.cause instanceof ApplicationFailure && isRejectionType(err.cause.type)) {
+        throw statusException(REJECTION_STATUS[err.cause.type], err.cause.message);
+      }
       toHttpError(err, what);
     }
+  }
+
+  /** Executes an update and returns its result; refusals become 400/403/409. */
+  async update<Ret, Arg>(workflowId: string, def: UpdateDefinition<Ret, [Arg]>, arg: Arg, updateId: string | undefined, what: string): Promise<Ret> {
+    const id = updateId ?? randomUUID();
+    return this.observe('update', def.name, workflowId, { updateId: id }, async () => {
+      try {
+        return await this.client.workflow.getHandle(workflowId).executeUpdate(def, { args: [arg], updateId: id });
+      } catch (err) {
+        toHttpError(err, what);
+      }
+    });
   }
 
   /** True when Temporal answers. */

@@ -3,8 +3,8 @@
  * over nominations waiting for the council, members vote per nomination and title, the chair
  * records who was present and closes; the session workflow decides and tells each nomination.
  */
-import { BadRequestException, Body, ConflictException, Controller, Get, Inject, Injectable, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { BadRequestException, Body, ConflictException, Controller, Get, Header, Inject, Injectable, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiProduces, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsString, Max, Min } from 'class-validator';
 import { In, type DataSource } from 'typeorm';
 import {
@@ -15,11 +15,12 @@ import {
   type CouncilSessionView,
 } from '@tdkt/contracts';
 import { councilSessionWorkflowId, TITLES, type Title } from '@tdkt/domain';
-import { CouncilSessionEntity, NominationEntity } from '@tdkt/persistence';
+import { CouncilSessionEntity, NominationEntity, UnitEntity } from '@tdkt/persistence';
 import { Action, Roles, type ActionContext } from '../common/auth';
 import { ReadModel } from '../common/read-model';
 import { DATA_SOURCE } from '../common/tokens';
 import { WorkflowGateway } from '../common/workflow-gateway';
+import { renderCouncilMinutes } from './minutes';
 
 export class OpenCouncilSessionDto {
   @ApiProperty({ example: 2026 }) @IsInt() @Min(2000) @Max(2100) year!: number;
@@ -97,6 +98,12 @@ export class CouncilService {
     return (await this.read.councilSession(id)).view;
   }
 
+  async minutes(id: string): Promise<string> {
+    const session = await this.get(id);
+    const units = await this.dataSource.getRepository(UnitEntity).findBy({ code: In(session.items.map((i) => i.unitCode)) });
+    return renderCouncilMinutes(session, Object.fromEntries(units.map((u) => [u.code, u.name])));
+  }
+
   async vote(id: string, dto: CouncilVoteDto, ctx: ActionContext) {
     await this.read.councilSession(id);
     return this.workflows.update(
@@ -140,6 +147,14 @@ export class CouncilController {
   @Roles('COUNCIL_CHAIR', 'COUNCIL_MEMBER', 'DEPARTMENT_REVIEWER', 'AUDITOR', 'ADMIN')
   get(@Param('id') id: string) {
     return this.council.get(id);
+  }
+
+  @Get(':id/minutes')
+  @Roles('COUNCIL_CHAIR', 'COUNCIL_MEMBER', 'DEPARTMENT_REVIEWER', 'AUDITOR', 'ADMIN')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @ApiProduces('text/html')
+  minutes(@Param('id') id: string) {
+    return this.council.minutes(id);
   }
 
   @Post(':id/votes')

@@ -19,6 +19,7 @@ export interface Task {
     | 'OPEN_VOTE'
     | 'CLOSE_VOTE'
     | 'REVIEW'
+    | 'RECORD_CONSULTATION_OR_SUBMIT'
     | 'RECORD_GOVERNMENT_DECISION'
     | 'OPEN_COUNCIL_SESSION'
     | 'COUNCIL_VOTE'
@@ -28,6 +29,8 @@ export interface Task {
   unitCode?: string;
   title?: string;
   deadline: string | null;
+  /** The deadline has passed (e.g. the Department's appraisal time limit). */
+  overdue?: boolean;
 }
 
 @Injectable()
@@ -54,13 +57,17 @@ export class TasksService {
       }
     }
     if (unit && has('UNIT_OFFICER')) {
-      const own = await nominations.find({ where: [{ unitCode: unit, stage: 'SELF_ASSESSMENT' }, { unitCode: unit, stage: 'AMENDMENT' }] });
+      const own = await nominations
+        .createQueryBuilder('n')
+        .where("(n.unit_code = :unit OR n.view->>'parentUnitCode' = :unit)", { unit })
+        .andWhere("n.stage IN ('SELF_ASSESSMENT', 'AMENDMENT')")
+        .getMany();
       for (const n of own) {
         if (n.stage === 'SELF_ASSESSMENT' && n.view.registrationClosed) {
-          tasks.push({ action: 'SUBMIT_SELF_ASSESSMENT', subjectType: 'NOMINATION', subjectId: n.id, unitCode: unit, deadline: null });
+          tasks.push({ action: 'SUBMIT_SELF_ASSESSMENT', subjectType: 'NOMINATION', subjectId: n.id, unitCode: n.unitCode, deadline: null });
         }
         if (n.stage === 'AMENDMENT') {
-          tasks.push({ action: 'SUBMIT_AMENDMENT', subjectType: 'NOMINATION', subjectId: n.id, unitCode: unit, deadline: n.view.review?.amendmentDeadline ?? null });
+          tasks.push({ action: 'SUBMIT_AMENDMENT', subjectType: 'NOMINATION', subjectId: n.id, unitCode: n.unitCode, deadline: n.view.review?.amendmentDeadline ?? null });
         }
       }
     }
@@ -73,13 +80,24 @@ export class TasksService {
     }
     if (has('DEPARTMENT_REVIEWER')) {
       for (const n of await nominations.find({ where: [{ stage: 'DEPARTMENT_REVIEW' }, { stage: 'GOVERNMENT_DECISION' }], order: { updatedAt: 'ASC' }, take: 500 })) {
-        tasks.push({
-          action: n.stage === 'DEPARTMENT_REVIEW' ? 'REVIEW' : 'RECORD_GOVERNMENT_DECISION',
-          subjectType: 'NOMINATION',
-          subjectId: n.id,
-          unitCode: n.unitCode,
-          deadline: null,
-        });
+        if (n.stage === 'DEPARTMENT_REVIEW') {
+          tasks.push({
+            action: 'REVIEW',
+            subjectType: 'NOMINATION',
+            subjectId: n.id,
+            unitCode: n.unitCode,
+            deadline: n.view.reviewDue?.dueDate ?? null,
+            overdue: n.view.reviewDue?.overdue ?? false,
+          });
+        } else {
+          tasks.push({
+            action: n.view.governmentSubmission ? 'RECORD_GOVERNMENT_DECISION' : 'RECORD_CONSULTATION_OR_SUBMIT',
+            subjectType: 'NOMINATION',
+            subjectId: n.id,
+            unitCode: n.unitCode,
+            deadline: null,
+          });
+        }
       }
     }
     if (has('COUNCIL_CHAIR') || has('COUNCIL_MEMBER')) {
@@ -101,7 +119,8 @@ export class TasksService {
         }
       }
     }
-    tasks.sort((a, b) => (a.deadline ?? '9999').localeCompare(b.deadline ?? '9999'));
+    // Overdue first, then the nearest deadline, then those without one.
+    tasks.sort((a, b) => Number(!!b.overdue) - Number(!!a.overdue) || (a.deadline ?? '9999').localeCompare(b.deadline ?? '9999'));
     return { items: tasks };
   }
 }

@@ -15,7 +15,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { STAGES, type Stage } from '@tdkt/domain';
+import { STAGES, TITLES, type Stage, type Title } from '@tdkt/domain';
 import { IsCode } from '../common/validation';
 
 export class CriterionScoreDto {
@@ -69,4 +69,22 @@ export class NominationQueryDto {
   @ApiPropertyOptional({ enum: STAGES }) @IsOptional() @IsIn(STAGES) stage?: Stage;
   @ApiPropertyOptional({ default: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100_000) page?: number;
   @ApiPropertyOptional({ default: 20 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) pageSize?: number;
+}
+
+export class WithdrawDto {
+  @ApiProperty({ example: 'Đơn vị xin rút hồ sơ để hoàn thiện vào năm sau' }) @IsString() @MinLength(1) @MaxLength(10_000) reason!: string;
+}
+
+export class ConsultationDto {
+  @ApiProperty({ enum: ['AGREE', 'DISAGREE'] }) @IsIn(['AGREE', 'DISAGREE']) opinion!: 'AGREE' | 'DISAGREE';
+  @ApiProperty({ example: '1234/UBND-NC' }) @IsString() @MinLength(1) @MaxLength(100) reference!: string;
+}
+
+export class RevocationDto {
+  @ApiProperty({ enum: TITLES }) @IsIn(TITLES) title!: Title;
+  @ApiProperty({ example: 'Phát hiện kê khai thành tích không trung thực' }) @IsString() @MinLength(1) @MaxLength(10_000) reason!: string;
+  @ApiProperty({ example: '99/QĐ-BTP' }) @IsString() @MinLength(1) @MaxLength(100) decisionNumber!: string;
+  @ApiProperty({ example: '2028-05-10' })
+  @Matches(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, { message: 'decisionDate must be a date YYYY-MM-DD' })
+  decisionDate!: string;
 }

@@ -6,15 +6,25 @@
 import { Body, ConflictException, Controller, ForbiddenException, Get, Inject, Injectable, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { DataSource } from 'typeorm';
-import { amendUpdate, governmentDecisionUpdate, reviewUpdate, submitSelfAssessmentUpdate, type NominationView } from '@tdkt/contracts';
+import {
+  amendUpdate,
+  consultationUpdate,
+  governmentDecisionUpdate,
+  reviewUpdate,
+  submitSelfAssessmentUpdate,
+  withdrawUpdate,
+  WORKFLOW_TYPES,
+  type AwardRevocationInput,
+  type NominationView,
+} from '@tdkt/contracts';
 import { isFinalStage, nominationWorkflowId, type Actor } from '@tdkt/domain';
 import { AuditEventEntity, CampaignEntity, NominationEntity } from '@tdkt/persistence';
 import { Action, Roles, type ActionContext } from '../common/auth';
 import { ReadModel } from '../common/read-model';
-import { canSeeNomination, isStaff, requireOwnUnit } from '../common/scope';
+import { actingUnits, canSeeNomination, isStaff, requireOwnUnit } from '../common/scope';
 import { DATA_SOURCE } from '../common/tokens';
 import { WorkflowGateway } from '../common/workflow-gateway';
-import { AmendmentDto, GovernmentDecisionDto, NominationQueryDto, ReviewDto, SelfAssessmentDto } from './dto';
+import { AmendmentDto, ConsultationDto, GovernmentDecisionDto, NominationQueryDto, RevocationDto, ReviewDto, SelfAssessmentDto, WithdrawDto } from './dto';
 
 @Injectable()
 export class NominationsService {
@@ -35,9 +45,9 @@ export class NominationsService {
     if (!isStaff(actor)) {
       const unit = actor.unitCode ?? '';
       if (actor.roles.includes('CLUSTER_HEAD')) {
-        qb.andWhere('(n.unit_code = :own OR n.campaign_id IN (SELECT id FROM campaign WHERE head_unit_code = :own))', { own: unit });
+        qb.andWhere("(n.unit_code = :own OR n.view->>'parentUnitCode' = :own OR n.campaign_id IN (SELECT id FROM campaign WHERE head_unit_code = :own))", { own: unit });
       } else {
-        qb.andWhere('n.unit_code = :own', { own: unit });
+        qb.andWhere("(n.unit_code = :own OR n.view->>'parentUnitCode' = :own)", { own: unit });
       }
     }
     const [rows, total] = await qb
@@ -64,7 +74,7 @@ export class NominationsService {
   /** Common checks before an update: exists, in scope, not final. */
   private async actionable(id: string, ctx: ActionContext, ownUnit: boolean): Promise<NominationEntity> {
     const nomination = await this.read.nomination(id);
-    if (ownUnit) requireOwnUnit(ctx.actor, nomination.unitCode);
+    if (ownUnit) requireOwnUnit(ctx.actor, actingUnits(nomination));
     if (isFinalStage(nomination.stage)) throw new ConflictException(`nomination ${id} is closed (stage ${nomination.stage})`);
     return nomination;
   }
@@ -117,6 +127,46 @@ export class NominationsService {
       ctx.updateId,
       'the Government decision',
     );
+  }
+
+  async withdraw(id: string, dto: WithdrawDto, ctx: ActionContext): Promise<NominationView> {
+    await this.actionable(id, ctx, true);
+    return this.workflows.update(
+      nominationWorkflowId(id),
+      withdrawUpdate,
+      { reason: dto.reason.normalize('NFC'), actor: ctx.actor, requestId: ctx.requestId },
+      ctx.updateId,
+      'the withdrawal',
+    );
+  }
+
+  async consultation(id: string, dto: ConsultationDto, ctx: ActionContext): Promise<NominationView> {
+    await this.actionable(id, ctx, false);
+    return this.workflows.update(
+      nominationWorkflowId(id),
+      consultationUpdate,
+      { opinion: dto.opinion, reference: dto.reference.normalize('NFC'), actor: ctx.actor, requestId: ctx.requestId },
+      ctx.updateId,
+      'the consultation',
+    );
+  }
+
+  /** Revokes an awarded title later (thu hồi), with the revoking decision's number and date. */
+  async revoke(id: string, dto: RevocationDto, ctx: ActionContext): Promise<NominationView> {
+    const nomination = await this.read.nomination(id);
+    if (nomination.titles[dto.title] !== 'AWARDED') {
+      throw new ConflictException(`${dto.title} of nomination ${id} is not awarded (status ${nomination.titles[dto.title] ?? 'none'}); nothing to revoke`);
+    }
+    const input: AwardRevocationInput = {
+      nominationId: id,
+      title: dto.title,
+      reason: dto.reason.normalize('NFC'),
+      decisionNumber: dto.decisionNumber.normalize('NFC'),
+      decisionDate: dto.decisionDate,
+      actor: ctx.actor,
+      requestId: ctx.requestId,
+    };
+    return this.workflows.execute<NominationView>(WORKFLOW_TYPES.awardRevocation, `revocation:${id}:${dto.title}`, input, `the revocation of ${dto.title} of ${id}`);
   }
 
   async history(id: string, actor: Actor) {
@@ -180,6 +230,24 @@ export class NominationsController {
   @Roles('UNIT_OFFICER')
   amend(@Param('id') id: string, @Body() dto: AmendmentDto, @Action() ctx: ActionContext) {
     return this.nominations.amend(id, dto, ctx);
+  }
+
+  @Post(':id/withdrawal')
+  @Roles('UNIT_OFFICER')
+  withdraw(@Param('id') id: string, @Body() dto: WithdrawDto, @Action() ctx: ActionContext) {
+    return this.nominations.withdraw(id, dto, ctx);
+  }
+
+  @Post(':id/consultation')
+  @Roles('DEPARTMENT_REVIEWER')
+  consultation(@Param('id') id: string, @Body() dto: ConsultationDto, @Action() ctx: ActionContext) {
+    return this.nominations.consultation(id, dto, ctx);
+  }
+
+  @Post(':id/revocations')
+  @Roles('DEPARTMENT_REVIEWER')
+  revoke(@Param('id') id: string, @Body() dto: RevocationDto, @Action() ctx: ActionContext) {
+    return this.nominations.revoke(id, dto, ctx);
   }
 
   @Post(':id/government-decision')

@@ -1,0 +1,56 @@
+/**
+ * The minutes of a council sitting (biên bản họp Hội đồng Thi đua - Khen thưởng) as an HTML
+ * document an officer can open, print or save as PDF: attendance, quorum and the tally per
+ * nomination and title, in Vietnamese. Who voted how is never shown (secret ballot).
+ */
+import type { CouncilSessionView } from '@tdkt/contracts';
+import type { Title } from '@tdkt/domain';
+
+const TITLE_NAMES: Record<Title, string> = {
+  MINISTRY_FLAG: 'Cờ thi đua ngành Tư pháp',
+  GOVERNMENT_FLAG: 'Cờ thi đua của Chính phủ',
+};
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** A Vietnamese date-time for the minutes: "10 giờ 05, ngày 20/03/2027" (giờ Việt Nam). */
+function vnDateTime(iso: string): string {
+  const d = new Date(Date.parse(iso) + 7 * 3600_000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${pad(d.getUTCHours())} giờ ${pad(d.getUTCMinutes())}, ngày ${pad(d.getUTCDate())}/${pad(d.getUTCMonth() + 1)}/${d.getUTCFullYear()}`;
+}
+
+export function renderCouncilMinutes(session: CouncilSessionView, unitNames: Record<string, string>): string {
+  const rows = session.items.flatMap((item) =>
+    item.titles.map((title) => {
+      const votes = item.votes[title] ?? { approve: 0, reject: 0 };
+      const base = session.membersPresent ?? 0;
+      const share = base > 0 ? `${((votes.approve * 100) / base).toFixed(1)} %` : '—';
+      const outcome = item.approved === null ? 'Chưa kết luận' : item.approved[title] ? 'Thông qua' : 'Không thông qua';
+      return `<tr><td>${escapeHtml(unitNames[item.unitCode] ?? item.unitCode)}<br><small>${escapeHtml(item.nominationId)}</small></td><td>${TITLE_NAMES[title]}</td><td class="n">${votes.approve}</td><td class="n">${votes.reject}</td><td class="n">${share}</td><td>${outcome}</td></tr>`;
+    }),
+  );
+  const quorum = session.quorumMet === null ? 'chưa xác định' : session.quorumMet ? 'đủ điều kiện tiến hành (đạt tỷ lệ theo bộ quy tắc)' : 'không đủ số thành viên theo quy định';
+  return `<!doctype html>
+<html lang="vi"><head><meta charset="utf-8"><title>Biên bản họp Hội đồng ${escapeHtml(session.id)}</title>
+<style>body{font-family:"Times New Roman",serif;max-width:900px;margin:2em auto;line-height:1.5}h1,h2,.c{text-align:center}table{border-collapse:collapse;width:100%}td,th{border:1px solid #444;padding:4px 8px;vertical-align:top}.n{text-align:right}</style></head>
+<body>
+<p class="c"><b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b><br><b>Độc lập - Tự do - Hạnh phúc</b></p>
+<h1>BIÊN BẢN</h1>
+<h2>Họp Hội đồng Thi đua - Khen thưởng ngành Tư pháp<br>xét tặng danh hiệu thi đua năm ${session.year}</h2>
+<p>Phiên họp số: <b>${escapeHtml(session.id)}</b>. Bắt đầu lúc ${vnDateTime(session.openedAt)}, do ${escapeHtml(session.openedBy)} chủ trì${
+    session.closedAt ? `; kết thúc lúc ${vnDateTime(session.closedAt)}` : ' (phiên họp chưa kết thúc)'
+  }.</p>
+<p>Thành phần: ${session.membersPresent ?? '—'}/${session.membersTotal} thành viên Hội đồng có mặt; phiên họp ${quorum}.
+Bộ quy tắc áp dụng: ${escapeHtml(session.ruleSet.id)}, phiên bản ${session.ruleSet.version}. Hình thức biểu quyết: bỏ phiếu kín.</p>
+<h3>Kết quả biểu quyết</h3>
+<table><thead><tr><th>Đơn vị</th><th>Danh hiệu</th><th>Đồng ý</th><th>Không đồng ý</th><th>Tỷ lệ đồng ý / có mặt</th><th>Kết luận</th></tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody></table>
+<p>Biên bản được lập từ nhật ký quyết định của hệ thống tdkt-flow; mỗi quyết định được ghi vào chuỗi nhật ký có kiểm chứng (SHA-256).</p>
+</body></html>
+`;
+}

@@ -1,0 +1,80 @@
+/**
+ * The worker's metrics: recordDecision executions and failures counted around the real activity
+ * (real Postgres), served in Prometheus format by the worker's small HTTP server.
+ */
+import type { RecordDecisionInput } from '@tdkt/contracts';
+import { createTestDatabase, type TestDatabase } from '@tdkt/persistence';
+import { createActivities } from './activities';
+import { loadWorkerConfig } from './config';
+import { startMetricsServer, WorkerMetrics } from './metrics';
+
+jest.setTimeout(30_000);
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase('tdkt_worker');
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+const input: RecordDecisionInput = {
+  event: {
+    eventId: 'nomination:2035:KV-TP-TW:STP-HN#1',
+    at: '2035-03-01T08:00:00.000Z',
+    actor: 'system',
+    role: null,
+    actorUnitCode: null,
+    action: 'NOMINATION_CREATED',
+    subjectType: 'NOMINATION',
+    subjectId: '2035:KV-TP-TW:STP-HN',
+    fromStage: null,
+    toStage: 'SELF_ASSESSMENT',
+    reason: null,
+    requestId: null,
+    data: {},
+  },
+  projections: [],
+};
+
+describe('worker metrics', () => {
+  it('count recordDecision executions, retries that found their event, and failures; served on GET /metrics', async () => {
+    const metrics = new WorkerMetrics();
+    const activities = createActivities(db.dataSource, metrics);
+    expect((await activities.recordDecision(input)).written).toBe(true);
+    expect((await activities.recordDecision(input)).written).toBe(false);
+    const broken = { ...input, event: { ...input.event, eventId: 'nomination:x#1', actor: null as unknown as string } };
+    await expect(activities.recordDecision(broken)).rejects.toThrow();
+
+    const server = await startMetricsServer(metrics, 0, '127.0.0.1');
+    try {
+      const res = await fetch(`http://127.0.0.1:${server.port}/metrics`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+      const text = await res.text();
+      expect(text).toContain('tdkt_worker_activity_executions_total{activity="recordDecision"} 3');
+      expect(text).toContain('tdkt_worker_activity_failures_total{activity="recordDecision"} 1');
+      expect(text).toContain('tdkt_worker_decisions_recorded_total{written="true"} 1');
+      expect(text).toContain('tdkt_worker_decisions_recorded_total{written="false"} 1');
+      expect(text).toMatch(/tdkt_worker_activity_duration_seconds_count\{activity="recordDecision",outcome="error"\} 1/);
+      expect(text).toContain('process_resident_memory_bytes');
+      expect((await fetch(`http://127.0.0.1:${server.port}/other`)).status).toBe(404);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  it('without metrics the activities are the plain ones', async () => {
+    const activities = createActivities(db.dataSource);
+    expect((await activities.recordDecision(input)).written).toBe(false);
+    expect(await activities.readNomination('no-such-nomination')).toBeNull();
+  });
+
+  it('WORKER_METRICS_PORT: 9464 by default, 0 turns the server off, anything else is refused', () => {
+    expect(loadWorkerConfig({}).metricsPort).toBe(9464);
+    expect(loadWorkerConfig({ WORKER_METRICS_PORT: '0' }).metricsPort).toBe(0);
+    expect(loadWorkerConfig({ WORKER_METRICS_PORT: '9100' }).metricsPort).toBe(9100);
+    expect(() => loadWorkerConfig({ WORKER_METRICS_PORT: 'abc' })).toThrow(/WORKER_METRICS_PORT must be an integer from 0 \(off\) to 65535/);
+    expect(() => loadWorkerConfig({ WORKER_METRICS_PORT: '70000' })).toThrow(/WORKER_METRICS_PORT/);
+  });
+});
