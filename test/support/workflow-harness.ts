@@ -9,7 +9,7 @@ import type { Worker } from '@temporalio/worker';
 import type { CampaignInput } from '@tdkt/contracts';
 import { campaignId, campaignWorkflowId, nominationId, nominationWorkflowId } from '@tdkt/domain';
 import { createTestDatabase, type TestDatabase } from '@tdkt/persistence';
-import { createWorker } from '../../apps/worker/src/worker';
+import { createWorker, type CreateWorkerOptions } from '../../apps/worker/src/worker';
 import type { campaignWorkflow, nominationWorkflow } from '../../workflows/src/index';
 import { actor } from './actors';
 import { createTimeSkippingEnv, workflowBundle } from './temporal';
@@ -23,7 +23,7 @@ export interface WorkflowHarness {
   stop(): Promise<void>;
 }
 
-export async function startWorkflowHarness(): Promise<WorkflowHarness> {
+export async function startWorkflowHarness(options: { wrapActivities?: CreateWorkerOptions['wrapActivities'] } = {}): Promise<WorkflowHarness> {
   const taskQueue = `wf-test-${randomUUID()}`;
   const [env, db] = await Promise.all([createTimeSkippingEnv(), createTestDatabase('tdkt_wf')]);
   const worker: Worker = await createWorker({
@@ -32,6 +32,7 @@ export async function startWorkflowHarness(): Promise<WorkflowHarness> {
     taskQueue,
     dataSource: db.dataSource,
     workflowBundle: await workflowBundle(),
+    wrapActivities: options.wrapActivities,
   });
   const running = worker.run();
   return {
@@ -53,6 +54,9 @@ export interface CampaignOptions {
   members: string[];
   head: string;
   deadlineInDays?: number;
+  /** An absolute registration deadline (ISO), instead of deadlineInDays. */
+  registrationDeadline?: string;
+  selfAssessmentDeadline?: string;
   ruleSet?: CampaignInput['ruleSet'];
   subUnits?: CampaignInput['subUnits'];
   unitKinds?: CampaignInput['unitKinds'];
@@ -69,7 +73,8 @@ export async function startCampaign(h: WorkflowHarness, o: CampaignOptions): Pro
     memberUnitCodes: o.members,
     headUnitCode: o.head,
     deputyUnitCode: o.members.find((m) => m !== o.head) ?? null,
-    registrationDeadline: new Date(Number(now) + (o.deadlineInDays ?? 10) * DAY).toISOString(),
+    registrationDeadline: o.registrationDeadline ?? new Date(Number(now) + (o.deadlineInDays ?? 10) * DAY).toISOString(),
+    ...(o.selfAssessmentDeadline ? { selfAssessmentDeadline: o.selfAssessmentDeadline } : {}),
     ruleSet: o.ruleSet ?? { id: 'default', version: 1 },
     startedBy: actor('admin', 'ADMIN'),
     ...(o.subUnits ? { subUnits: o.subUnits } : {}),

@@ -26,6 +26,8 @@ import {
   type RunoffRound,
   type Title,
   nominationWorkflowId,
+  workingDaysLate,
+  type PlannedReminder,
 } from '../../libs/domain/src/index';
 import {
   campaignStateQuery,
@@ -46,11 +48,13 @@ import {
   type DecisionAction,
   type SecretBallotRecord,
   type TdktActivities,
+  type NotificationRequest,
 } from '../../libs/contracts/src/index';
 import { DecisionRecorder, snapshot, workflowNow, type EventFields } from './recorder';
 
 import { actingRole, reject, requireRole } from './guards';
 import { nominationWorkflow } from './nomination.workflow';
+import { runReminders } from './reminders';
 
 const { openBallotBox } = proxyActivities<TdktActivities>({
   startToCloseTimeout: '1 minute',
@@ -72,6 +76,7 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
     headUnitCode: input.headUnitCode,
     deputyUnitCode: input.deputyUnitCode,
     registrationDeadline: input.registrationDeadline,
+    selfAssessmentDeadline: input.selfAssessmentDeadline ?? null,
     ruleSet: input.ruleSet,
     phase: 'REGISTRATION',
     members: input.memberUnitCodes.map((unitCode) => ({
@@ -114,7 +119,7 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
     { key: SA_STAGE, value: view.phase },
   ]);
 
-  function decide(action: DecisionAction, change: () => void, fields: Partial<EventFields> = {}, ballot?: SecretBallotRecord) {
+  function decide(action: DecisionAction, change: () => void, fields: Partial<EventFields> = {}, ballot?: SecretBallotRecord, notifications?: NotificationRequest[]) {
     const fromPhase = view.phase;
     const at = workflowNow();
     change();
@@ -127,7 +132,28 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
       { actor: 'system', action, fromStage: fromPhase, toStage: view.phase, ...fields },
       [{ kind: 'campaign', view: snapshot(view) }],
       ballot,
+      notifications,
     );
+  }
+
+  /** One reminder decision per late unit, each with its notification (inbox and e-mail). */
+  async function remindUnits(kind: NotificationRequest['kind'], units: string[], reminder: PlannedReminder, deadline: string) {
+    for (const unitCode of units) {
+      const late = workingDaysLate(deadline, workflowNow());
+      await decide(
+        'REMINDER_SENT',
+        () => {
+          const m = member(unitCode);
+          if (m) {
+            m.remindersSent += 1;
+            m.lastReminderAt = workflowNow();
+          }
+        },
+        { data: { kind, unitCode, sequence: reminder.sequence, escalate: reminder.escalate, workingDaysLate: late } },
+        undefined,
+        [{ kind, unitCode, campaignId: input.id, deadline, sequence: reminder.sequence, escalate: reminder.escalate, workingDaysLate: late }],
+      );
+    }
   }
 
   const byActor = (a: { actor: CampaignInput['startedBy']; requestId?: string }, role: Parameters<typeof actingRole>[1], data: Record<string, unknown> = {}) => ({
@@ -142,6 +168,7 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
   setHandler(
     registerUpdate,
     async (a) => {
+      const late = view.phase !== 'REGISTRATION';
       await decide('UNIT_REGISTERED', () => {
         const m = member(a.unitCode)!;
         m.registeredAt = workflowNow();
@@ -156,6 +183,16 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
           });
         }
       }, byActor(a, ['UNIT_OFFICER'], { unitCode: a.unitCode, targetTitles: a.targetTitles, ...(a.subUnits?.length ? { subUnits: a.subUnits } : {}) }));
+      if (late) {
+        // A late registration (đăng ký muộn), after the deadline and before the vote: the
+        // unit's nomination learns its titles now.
+        const m = member(a.unitCode)!;
+        m.registeredLate = true;
+        await getExternalWorkflowHandle(nominationWorkflowId(nominationIdOf(a.unitCode))).signal(registrationClosedSignal, {
+          targetTitles: m.targetTitles,
+          at: m.registeredAt!,
+        });
+      }
       return snapshot(view);
     },
     {
@@ -163,8 +200,10 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
         requireRole(a.actor, ['UNIT_OFFICER'], a.unitCode);
         const m = member(a.unitCode);
         if (!m) reject('Forbidden', `unit ${a.unitCode} is not a member of campaign ${input.id}`);
-        if (view.phase !== 'REGISTRATION') reject('StageConflict', `registration is closed (phase ${view.phase})`);
         if (m.registeredAt) reject('Duplicate', `unit ${a.unitCode} has already registered`);
+        // After the deadline a late unit may still register until the vote opens.
+        if (view.phase !== 'REGISTRATION' && view.phase !== 'SELF_ASSESSMENT') reject('StageConflict', `registration is closed (phase ${view.phase})`);
+        if (view.phase !== 'REGISTRATION' && a.subUnits?.length) reject('StageConflict', 'sub-units can only be registered before the registration deadline');
         const titlesValid = (titles: unknown) =>
           Array.isArray(titles) && titles.length > 0 && titles.every((t) => (TITLES as readonly string[]).includes(t as string));
         if (!titlesValid(a.targetTitles)) reject('Invalid', `targetTitles must be a non-empty list of ${TITLES.join(', ')}`);
@@ -394,6 +433,22 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
     }),
   );
 
+  // ---- reminders of late registrations (nhắc đăng ký thi đua), until the vote opens
+  const reminding = patched('reminders');
+  const reminderLoops: Promise<void>[] = [];
+  const votingStarted = () => view.phase === 'VOTING' || view.phase === 'CLOSED';
+  if (reminding) {
+    reminderLoops.push(
+      runReminders({
+        deadline: input.registrationDeadline,
+        policy: ruleSet.reminders,
+        lateUnits: () => view.members.filter((m) => !m.registeredAt).map((m) => m.unitCode),
+        stopped: votingStarted,
+        remind: (units, r) => remindUnits('REGISTRATION', units, r, input.registrationDeadline),
+      }),
+    );
+  }
+
   // ---- registration closes at the deadline, or as soon as every member has registered
   const msLeft = Date.parse(input.registrationDeadline) - Date.parse(workflowNow());
   const everyoneRegistered = () => view.members.every((m) => m.registeredAt);
@@ -435,7 +490,22 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
     }),
   );
 
+  // ---- reminders of late self-assessments (nhắc nộp tự đánh giá), until the vote opens
+  const selfAssessmentDeadline = view.selfAssessmentDeadline;
+  if (reminding && selfAssessmentDeadline) {
+    reminderLoops.push(
+      runReminders({
+        deadline: selfAssessmentDeadline,
+        policy: ruleSet.reminders,
+        lateUnits: () => [...view.members.filter((m) => m.registeredAt), ...view.subUnits].filter((m) => !m.selfAssessedAt).map((m) => m.unitCode),
+        stopped: votingStarted,
+        remind: (units, r) => remindUnits('SELF_ASSESSMENT', units, r, selfAssessmentDeadline),
+      }),
+    );
+  }
+
   await condition(() => view.phase === 'CLOSED');
+  await Promise.all(reminderLoops);
   await condition(allHandlersFinished);
   await recorder.settled();
   return snapshot(view);

@@ -22,6 +22,7 @@ import {
   type Role,
   type Stage,
   campaignWorkflowId,
+  workingDaysLate,
 } from '../../libs/domain/src/index';
 import {
   amendUpdate,
@@ -45,9 +46,11 @@ import {
   type DecisionAction,
   type NominationInput,
   type NominationView,
+  type NotificationRequest,
 } from '../../libs/contracts/src/index';
 import { DecisionRecorder, snapshot, workflowNow, type EventFields } from './recorder';
 import { actingRole, domainCheck, reject, requireRole } from './guards';
+import { runReminders } from './reminders';
 
 export async function nominationWorkflow(input: NominationInput): Promise<NominationView> {
   const ruleSet = findRuleSet(input.ruleSet.id, input.ruleSet.version);
@@ -98,7 +101,7 @@ export async function nominationWorkflow(input: NominationInput): Promise<Nomina
   ]);
 
   /** Applies a decision: new stage and changes now, the write through the recorder. */
-  function decide(action: DecisionAction, toStage: Stage, change: () => void, fields: Partial<EventFields> = {}) {
+  function decide(action: DecisionAction, toStage: Stage, change: () => void, fields: Partial<EventFields> = {}, notifications?: NotificationRequest[]) {
     const fromStage = view.stage;
     const at = workflowNow();
     change();
@@ -118,6 +121,8 @@ export async function nominationWorkflow(input: NominationInput): Promise<Nomina
       at,
       { actor: 'system', action, fromStage, toStage, ...fields },
       [{ kind: 'nomination', view: snapshot(view) }],
+      undefined,
+      notifications,
     );
   }
 
@@ -128,7 +133,15 @@ export async function nominationWorkflow(input: NominationInput): Promise<Nomina
 
   // ---- hand-offs from the campaign and the council (signals)
   setHandler(registrationClosedSignal, ({ targetTitles }) => {
-    if (view.registrationClosed) return;
+    if (view.registrationClosed) {
+      // A late registration after the deadline: the titles arrive now (before the vote).
+      if (Object.keys(view.titles).length === 0 && targetTitles.length > 0 && view.stage === 'SELF_ASSESSMENT' && !voteOpened) {
+        void decide('UNIT_REGISTERED', view.stage, () => {
+          view.titles = Object.fromEntries(targetTitles.map((t) => [t, 'REGISTERED']));
+        }, { data: { targetTitles, late: true } });
+      }
+      return;
+    }
     void decide('REGISTRATION_CLOSED', view.stage, () => {
       view.registrationClosed = true;
       view.titles = Object.fromEntries(targetTitles.map((t) => [t, 'REGISTERED']));
@@ -311,6 +324,33 @@ export async function nominationWorkflow(input: NominationInput): Promise<Nomina
   setHandler(nominationStateQuery, () => view);
 
   await decide('NOMINATION_CREATED', view.stage, () => undefined, { requestId: input.requestId ?? null });
+  // Reminders of a late amendment after a RETURN (nhắc nộp hồ sơ bổ sung), each return anew.
+  let amendmentReminders: Promise<void> = Promise.resolve();
+  if (patched('amendment-reminders')) {
+    amendmentReminders = (async () => {
+      let returns = 0;
+      while (!isFinalStage(view.stage)) {
+        await condition(() => isFinalStage(view.stage) || (view.stage === 'AMENDMENT' && view.amendments.length + 1 > returns));
+        if (isFinalStage(view.stage)) continue;
+        returns = view.amendments.length + 1;
+        if (!view.review?.amendmentDeadline) continue;
+        const deadline = new Date(Date.parse(`${view.review.amendmentDeadline}T17:00:00+07:00`)).toISOString();
+        const owed = view.amendments.length;
+        await runReminders({
+          deadline,
+          policy: ruleSet.reminders,
+          lateUnits: () => (view.stage === 'AMENDMENT' && view.amendments.length === owed ? [input.unitCode] : []),
+          stopped: () => view.stage !== 'AMENDMENT' || view.amendments.length !== owed,
+          remind: (_units, r) => {
+            const late = workingDaysLate(deadline, workflowNow());
+            return decide('REMINDER_SENT', view.stage, () => undefined, { data: { kind: 'AMENDMENT', sequence: r.sequence, escalate: r.escalate, workingDaysLate: late } }, [
+              { kind: 'AMENDMENT', unitCode: input.unitCode, campaignId: input.campaignId, nominationId: input.id, deadline, sequence: r.sequence, escalate: r.escalate, workingDaysLate: late },
+            ]);
+          },
+        });
+      }
+    })();
+  }
   if (patched('review-sla-timer')) {
     // The Department's appraisal time limit: once it passes, the dossier is flagged overdue.
     while (!isFinalStage(view.stage)) {
@@ -328,6 +368,7 @@ export async function nominationWorkflow(input: NominationInput): Promise<Nomina
   } else {
     await condition(() => isFinalStage(view.stage));
   }
+  await amendmentReminders;
   // Let in-flight handlers and their writes finish before the workflow completes.
   await condition(allHandlersFinished);
   await recorder.settled();

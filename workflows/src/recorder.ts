@@ -5,7 +5,7 @@
  * each carries the workflow's version number, so a retried activity writes nothing twice.
  */
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { DecisionEvent, Projection, RecordDecisionResult, SecretBallotRecord, TdktActivities } from '../../libs/contracts/src/index';
+import type { DecisionEvent, NotificationRequest, Projection, RecordDecisionResult, SecretBallotRecord, TdktActivities } from '../../libs/contracts/src/index';
 
 const { recordDecision } = proxyActivities<TdktActivities>({
   startToCloseTimeout: '30 seconds',
@@ -32,7 +32,14 @@ export class DecisionRecorder {
    * Writes one decision. `projections` must be snapshots taken now (after the change), with the
    * version already bumped by the caller.
    */
-  record(version: number, at: string, fields: EventFields, projections: Projection[], ballot?: SecretBallotRecord): Promise<RecordDecisionResult> {
+  record(
+    version: number,
+    at: string,
+    fields: EventFields,
+    projections: Projection[],
+    ballot?: SecretBallotRecord,
+    notifications?: NotificationRequest[],
+  ): Promise<RecordDecisionResult> {
     const event: DecisionEvent = {
       eventId: `${workflowInfo().workflowId}#${version}`,
       at,
@@ -47,7 +54,7 @@ export class DecisionRecorder {
       data: {},
       ...fields,
     };
-    const write = this.chain.then(() => recordDecision({ event, projections, ballot }));
+    const write = this.chain.then(() => recordDecision({ event, projections, ballot, ...(notifications?.length ? { notifications } : {}) }));
     this.chain = write.catch(() => undefined);
     return write;
   }

@@ -22,7 +22,7 @@ import {
   reviewUpdate,
   submitSelfAssessmentUpdate,
 } from '@tdkt/contracts';
-import { councilSessionWorkflowId, nominationId } from '@tdkt/domain';
+import { councilSessionWorkflowId, nominationId, plannedReminder } from '@tdkt/domain';
 import { AuditEventEntity, NominationEntity, verifyAuditChain } from '@tdkt/persistence';
 import { actor } from '../../test/support/actors';
 import { eventually } from '../../test/support/eventually';
@@ -83,7 +83,16 @@ describe('a cluster from registration to the Government decision', () => {
     await eventually(async () => expect((await campaign.query(campaignStateQuery)).phase).toBe('SELF_ASSESSMENT'));
     await eventually(async () => expect((await nomination(cluster, 'STP-A').query(nominationStateQuery)).registrationClosed).toBe(true));
     expect((await nomination(cluster, 'STP-A').query(nominationStateQuery)).titles).toEqual({ MINISTRY_FLAG: 'REGISTERED', GOVERNMENT_FLAG: 'REGISTERED' });
-    expect(await rejection(campaign.executeUpdate(registerUpdate, { args: [{ unitCode: 'THADS-B', targetTitles: ['MINISTRY_FLAG'], actor: officer('THADS-B') }] }))).toBe('StageConflict');
+    // THADS-B never registered: it got every reminder of the policy due so far (nhắc việc:
+    // 3 working days before the deadline, on it, ...), by the test server's clock.
+    const lateView = await campaign.query(campaignStateQuery);
+    const lateDeadline = lateView.registrationDeadline;
+    const lateMember = lateView.members.find((m) => m.unitCode === 'THADS-B')!;
+    expect(lateMember.registeredAt).toBeNull();
+    const nowMs = Number(await env.currentTimeMs());
+    const due = [1, 2, 3, 4].filter((seq) => Date.parse(plannedReminder(lateDeadline, seq)!.at) <= nowMs).length;
+    expect(due).toBeGreaterThanOrEqual(1);
+    expect(lateMember.remindersSent).toBe(due);
 
     // Self-assessment (tự đánh giá) of the three registered units.
     for (const [unit, score] of [['STP-A', 98], ['STP-B', 91], ['THADS-A', 90]] as const) {
@@ -97,6 +106,8 @@ describe('a cluster from registration to the Government decision', () => {
     // The secret ballot (bỏ phiếu kín): 2 Ministry seats, 1 Government seat.
     expect(await rejection(campaign.executeUpdate(openVoteUpdate, { args: [{ ministryFlagSeats: 2, governmentFlagSeats: 1, actor: officer('STP-A') }] }))).toBe('Forbidden');
     const vote = await campaign.executeUpdate(openVoteUpdate, { args: [{ ministryFlagSeats: 2, governmentFlagSeats: 1, actor: head }] });
+    // Late registration is possible until the vote opens, not after.
+    expect(await rejection(campaign.executeUpdate(registerUpdate, { args: [{ unitCode: 'THADS-B', targetTitles: ['MINISTRY_FLAG'], actor: officer('THADS-B') }] }))).toBe('StageConflict');
     expect(vote.candidates).toEqual({ MINISTRY_FLAG: ['STP-A', 'STP-B', 'THADS-A'], GOVERNMENT_FLAG: ['STP-A'] });
     // Too early to close: quorum is 2/3 of the 4 members.
     expect(await rejection(campaign.executeUpdate(closeVoteUpdate, { args: [{ actor: head }] }))).toBe('RuleNotMet');

@@ -8,8 +8,10 @@ import type { WorkerMetrics } from './metrics';
 export function createActivities(dataSource: DataSource, metrics?: WorkerMetrics): TdktActivities {
   // The key that opens sealed ballots (BALLOT_KEY), held by the worker and the API only.
   const ballotKey = loadBallotKey();
+  // Links in reminders point here (the API, or the web app once it exists).
+  const notifications = { appUrl: process.env.APP_URL || 'http://localhost:3000/api/v1' };
   const activities: TdktActivities = {
-    recordDecision: (input) => recordDecision(dataSource, input),
+    recordDecision: (input) => recordDecision(dataSource, input, notifications),
     readNomination: (id) => readNominationView(dataSource, id),
     openBallotBox: (input) => openBallotBox(dataSource, ballotKey, input),
   };

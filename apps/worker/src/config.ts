@@ -6,6 +6,9 @@ export interface WorkerConfig {
   taskQueue: string;
   /** Port of GET /metrics (Prometheus); 0 turns the server off. */
   metricsPort: number;
+  /** SMTP server of reminder e-mails (smtp://host:port); empty: e-mails stay in the outbox. */
+  smtpUrl: string;
+  mailFrom: string;
 }
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
@@ -15,7 +18,10 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     temporalNamespace: env.TEMPORAL_NAMESPACE ?? 'default',
     taskQueue: env.TEMPORAL_TASK_QUEUE ?? 'tdkt-flow',
     metricsPort: 9464,
+    smtpUrl: env.SMTP_URL ?? '',
+    mailFrom: env.MAIL_FROM || 'tdkt-flow <nhac-viec@tdkt-flow.local>',
   };
+  if (config.smtpUrl && !/^smtps?:\/\/[^\s]+:\d{1,5}\/?$/.test(config.smtpUrl)) throw new Error(`SMTP_URL must look like smtp://host:port, got "${config.smtpUrl}"`);
   const port = env.WORKER_METRICS_PORT;
   if (port !== undefined && port !== '') {
     if (!/^\d+$/.test(port) || Number(port) > 65535) throw new Error(`WORKER_METRICS_PORT must be an integer from 0 (off) to 65535, got "${port}"`);

@@ -1,6 +1,7 @@
 /** Builds the Temporal worker: the bundled workflows of workflows/ plus the activities. */
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { DataSource } from 'typeorm';
+import type { TdktActivities } from '@tdkt/contracts';
 import { createActivities } from './activities';
 import type { WorkerMetrics } from './metrics';
 
@@ -16,6 +17,8 @@ export interface CreateWorkerOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Counts activity executions and failures (served by main.ts on WORKER_METRICS_PORT). */
   metrics?: WorkerMetrics;
+  /** Tests wrap the activities to inject faults (e.g. a crash right after a write committed). */
+  wrapActivities?: (activities: TdktActivities) => TdktActivities;
 }
 
 export function createWorker(o: CreateWorkerOptions): Promise<Worker> {
@@ -23,7 +26,7 @@ export function createWorker(o: CreateWorkerOptions): Promise<Worker> {
     connection: o.connection,
     namespace: o.namespace,
     taskQueue: o.taskQueue,
-    activities: createActivities(o.dataSource, o.metrics),
+    activities: (o.wrapActivities ?? ((a) => a))(createActivities(o.dataSource, o.metrics)),
     ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
   });
 }

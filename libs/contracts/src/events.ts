@@ -32,6 +32,7 @@ export const DECISION_ACTIONS = [
   'CONSULTATION_RECORDED', // ý kiến hiệp y
   'GOVERNMENT_SUBMITTED', // trình Chính phủ
   'AWARD_REVOKED', // thu hồi khen thưởng
+  'REMINDER_SENT', // nhắc việc (đăng ký, tự đánh giá, bổ sung hồ sơ chậm)
 ] as const;
 export type DecisionAction = (typeof DECISION_ACTIONS)[number];
 
@@ -77,10 +78,26 @@ export type Projection =
   | { kind: 'nomination'; view: NominationView }
   | { kind: 'councilSession'; view: CouncilSessionView };
 
+/** A reminder to deliver with the event (in-app inbox and e-mail), rendered and addressed by the activity. */
+export interface NotificationRequest {
+  kind: 'REGISTRATION' | 'SELF_ASSESSMENT' | 'AMENDMENT';
+  /** The late unit: its officers (or its member unit's, for a sub-unit) are told. */
+  unitCode: string;
+  campaignId: string;
+  nominationId?: string;
+  /** ISO instant of the missed (or coming) deadline. */
+  deadline: string;
+  sequence: number;
+  /** Also tell the cluster head and the Department. */
+  escalate: boolean;
+  workingDaysLate: number;
+}
+
 export interface RecordDecisionInput {
   event: DecisionEvent;
   projections: Projection[];
   ballot?: SecretBallotRecord;
+  notifications?: NotificationRequest[];
 }
 
 export interface RecordDecisionResult {

@@ -18,6 +18,10 @@ export interface CampaignMemberView {
   targetTitles: Title[];
   remindersSent: number;
   selfAssessedAt: string | null;
+  /** Registered after the registration deadline (đăng ký muộn). */
+  registeredLate?: boolean;
+  /** ISO instant of the last reminder this unit got. */
+  lastReminderAt?: string | null;
 }
 
 /** A sub-unit registered by a member as a candidate (it does not vote). */
@@ -67,6 +71,8 @@ export interface CampaignView {
   deputyUnitCode: string | null;
   /** ISO instant: registration closes then, or earlier once every member has registered. */
   registrationDeadline: string;
+  /** ISO instant self-assessments are due, if the campaign sets one. */
+  selfAssessmentDeadline?: string | null;
   ruleSet: RuleSetRef;
   phase: CampaignPhase;
   members: CampaignMemberView[];

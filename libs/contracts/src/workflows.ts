@@ -43,6 +43,8 @@ export interface CampaignInput {
   subUnits?: { unitCode: string; parentUnitCode: string }[];
   /** The kind of every member and sub-unit (the rule set may treat kinds differently). */
   unitKinds?: Record<string, UnitKind>;
+  /** ISO instant: self-assessments are due then (late ones are reminded); none when absent. */
+  selfAssessmentDeadline?: string;
 }
 
 export interface RegisterInput extends ActionMeta {

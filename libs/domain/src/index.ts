@@ -8,3 +8,4 @@ export * from './government-quota';
 export * from './holidays-vn';
 export * from './working-days';
 export * from './nomination-rules';
+export * from './reminders';

@@ -5,6 +5,7 @@
  */
 
 import type { UnitKind } from './model';
+import { DEFAULT_REMINDER_POLICY, type ReminderPolicy } from './reminders';
 
 /** A fraction written as numerator/denominator so 2/3 is exact. */
 export interface Fraction {
@@ -55,6 +56,8 @@ export interface RuleSet {
      */
     consultationForKinds?: UnitKind[];
   };
+  /** When late registrations, self-assessments and amendments are chased (nhắc việc). */
+  reminders: ReminderPolicy;
   deadlines: {
     /** Working days a unit has to amend a returned dossier. */
     amendmentWorkingDays: number;
@@ -83,6 +86,7 @@ const DEFAULT_RULE_SET: RuleSet = {
     flagThreshold: { share: { num: 7, den: 10 }, inclusive: true, base: 'PRESENT' },
   },
   governmentFlag: { quota: { num: 1, den: 5 }, atLeastOnePerCluster: true },
+  reminders: DEFAULT_REMINDER_POLICY,
   deadlines: {
     amendmentWorkingDays: 10,
     reviewWorkingDays: 10,

@@ -113,6 +113,20 @@ export function addWorkingDays(date: string, n: number, holidays: HolidayTable =
   return fromDayNumber(day);
 }
 
+/** The n-th working day before `date` ("n working days before the deadline"); n ≥ 1. */
+export function subtractWorkingDays(date: string, n: number, holidays: HolidayTable = VN_PUBLIC_HOLIDAYS, makeupDays?: HolidayTable): string {
+  if (!Number.isInteger(n) || n < 1 || n > MAX_WORKING_DAYS) {
+    throw new Error(`Working days must be an integer from 1 to ${MAX_WORKING_DAYS}, got ${n}`);
+  }
+  const working = calendar(holidays, makeupDays);
+  let day = toDayNumber(date);
+  for (let counted = 0; counted < n;) {
+    day--;
+    if (working(day)) counted++;
+  }
+  return fromDayNumber(day);
+}
+
 /**
  * Working days after `from` up to and including `to` (so addWorkingDays(d, n) is n days after d);
  * negative when `to` is before `from`; 0 when equal.

@@ -8,3 +8,4 @@ export * from './passwords';
 export * from './seed/seed';
 export * from './testing';
 export * from './ballot-seal';
+export * from './notifications';

@@ -7,11 +7,12 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { NominationView, Projection, RecordDecisionInput, RecordDecisionResult } from '@tdkt/contracts';
 import { GENESIS_HASH, hashAuditEvent } from './audit-chain';
+import { insertNotifications, type NotificationOptions } from './notifications';
 
 /** One lock for the chain: events get consecutive seq numbers in commit order. */
 const AUDIT_CHAIN_LOCK = 0x7464_6b74; // "tdkt"
 
-export async function recordDecision(dataSource: DataSource, input: RecordDecisionInput): Promise<RecordDecisionResult> {
+export async function recordDecision(dataSource: DataSource, input: RecordDecisionInput, options: NotificationOptions = { appUrl: 'http://localhost:3000/api/v1' }): Promise<RecordDecisionResult> {
   const { event } = input;
   return dataSource.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
@@ -63,6 +64,7 @@ export async function recordDecision(dataSource: DataSource, input: RecordDecisi
       ],
     );
     for (const projection of input.projections) await applyProjection(tx, projection);
+    if (input.notifications?.length) await insertNotifications(tx, event.eventId, at, input.notifications, options);
     if (input.ballot) {
       const b = input.ballot;
       // Two tables with nothing in common but the campaign and round: who voted, and what was chosen.

@@ -26,6 +26,7 @@ export class UserEntity {
   @Column('text', { name: 'full_name' }) fullName!: string;
   @Column('text', { array: true }) roles!: Role[];
   @Column('text', { name: 'unit_code', nullable: true }) unitCode!: string | null;
+  @Column('text', { nullable: true }) email!: string | null;
   @Column('boolean', { default: true }) active!: boolean;
   @Column('timestamptz', { name: 'created_at', default: () => 'now()' }) createdAt!: Date;
 }
@@ -130,7 +131,23 @@ export class IdempotencyRecordEntity {
   @Column('timestamptz', { name: 'updated_at' }) updatedAt!: Date;
 }
 
+/** The in-app inbox (hộp thư nhắc việc). */
+@Entity('notification')
+export class NotificationEntity {
+  @PrimaryColumn('bigint', { transformer: { to: (v: number) => v, from: (v: string) => Number(v) } }) id!: number;
+  @Column('text', { name: 'event_id' }) eventId!: string;
+  @Column('text') username!: string;
+  @Column('text', { name: 'unit_code' }) unitCode!: string;
+  @Column('text') kind!: string;
+  @Column('text') subject!: string;
+  @Column('text') body!: string;
+  @Column('text') link!: string;
+  @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
+  @Column('timestamptz', { name: 'read_at', nullable: true }) readAt!: Date | null;
+}
+
 export const ENTITIES = [
+  NotificationEntity,
   UnitEntity,
   UserEntity,
   CampaignEntity,

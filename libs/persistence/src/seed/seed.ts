@@ -69,6 +69,9 @@ export function demoUsers(options: SeedOptions): SeedUser[] {
   return [...users.values()];
 }
 
+/** The demo users' mailbox, delivered to the local SMTP sink of `npm start`. */
+export const demoEmail = (username: string) => `${username}@tdkt-flow.local`;
+
 /** Inserts the units and users that are missing. Returns how many of each exist after the run. */
 export async function seedOrganisation(dataSource: DataSource, options: SeedOptions): Promise<{ units: number; users: number }> {
   await dataSource.transaction(async (tx) => {
@@ -90,9 +93,13 @@ export async function seedOrganisation(dataSource: DataSource, options: SeedOpti
     const hashes = await Promise.all(missing.map((u) => hashPassword(u.password)));
     for (const [i, u] of missing.entries()) {
       await tx.query(
-        'INSERT INTO app_user (username, password_hash, full_name, roles, unit_code) VALUES ($1,$2,$3,$4,$5) ON CONFLICT (username) DO NOTHING',
-        [u.username, hashes[i], u.fullName, u.roles, u.unitCode],
+        'INSERT INTO app_user (username, password_hash, full_name, roles, unit_code, email) VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT (username) DO NOTHING',
+        [u.username, hashes[i], u.fullName, u.roles, u.unitCode, demoEmail(u.username)],
       );
+    }
+    // Demo users seeded before e-mail addresses existed get theirs (reminders are e-mailed).
+    for (const u of demoUsers(options)) {
+      await tx.query('UPDATE app_user SET email = $2 WHERE username = $1 AND email IS NULL', [u.username, demoEmail(u.username)]);
     }
   });
   const [{ units }] = await dataSource.query('SELECT count(*)::int AS units FROM unit');
