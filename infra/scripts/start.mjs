@@ -40,14 +40,14 @@ const CLI = 'dist/apps/worker/src/cli.js';
 const DEMO_USERS = ['canbo.stp-hn', 'thutruong.stp-hn', 'cumtruong.stp-hn', 'vutdkt', 'chutich', 'hoidong1', 'kiemtra'];
 
 // Children we started, in stop order: api, worker, then temporal.
-const services = { api: null, worker: null, temporal: null };
+const services = { api: null, worker: null, temporal: null, mail: null };
 let stopping = false;
 
 async function shutdown(code, reason) {
   if (stopping) return;
   stopping = true;
   if (reason) log(reason);
-  await stopChildren([services.api, services.worker, services.temporal].filter(Boolean), 10_000);
+  await stopChildren([services.api, services.worker, services.mail, services.temporal].filter(Boolean), 10_000);
   log('stopped');
   process.exit(code);
 }
@@ -111,6 +111,15 @@ if (temporal) supervise('temporal', temporal);
 await step('migrate', () => run(process.execPath, ['--require', REGISTER, CLI, 'migrate'], { env: cfg.env }));
 await step('seed', () => run(process.execPath, ['--require', REGISTER, CLI, 'seed'], { env: cfg.env }));
 
+// Reminder e-mails: to SMTP_URL when given, else to a local SMTP sink keeping them in DATA_DIR/mail.
+const mailDir = path.join(cfg.DATA_DIR, 'mail');
+if (!process.env.SMTP_URL) {
+  const sinkPort = Number(process.env.SMTP_SINK_PORT || 2525);
+  supervise('mail', spawnService('mail', process.execPath, ['infra/scripts/mail-sink.mjs', String(sinkPort), mailDir], cfg.env, { detached: true }));
+  cfg.env.SMTP_URL = `smtp://127.0.0.1:${sinkPort}`;
+}
+cfg.env.APP_URL ||= `http://localhost:${cfg.PORT}/api/v1`;
+
 supervise(
   'worker',
   spawnService('worker', process.execPath, ['--require', REGISTER, 'dist/apps/worker/src/main.js'], cfg.env, { detached: true }),
@@ -137,6 +146,7 @@ if (!stopping) {
     `OpenAPI UI       ${base}/api/docs`,
     `OpenAPI JSON     ${base}/api/docs-json`,
     `Temporal Web UI  http://localhost:${cfg.TEMPORAL_UI_PORT}${temporal ? '' : '  (existing server)'}`,
+    `Reminder e-mails ${process.env.SMTP_URL ? process.env.SMTP_URL : `${mailDir}/*.eml`}`,
     '',
     `Administrator    ${cfg.ADMIN_USERNAME} / ${cfg.ADMIN_PASSWORD}`,
     `Demo users       password ${cfg.DEMO_PASSWORD}:`,

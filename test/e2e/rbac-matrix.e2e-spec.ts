@@ -38,6 +38,9 @@ const RULES: Record<string, Rule> = {
   'GET /api/v1/metrics': 'public',
   'GET /api/v1/me': 'any',
   'GET /api/v1/me/tasks': 'any',
+  'GET /api/v1/me/notifications': 'any',
+  'POST /api/v1/me/notifications/:id/read': 'any',
+  'GET /api/v1/campaigns/overview': ['ADMIN', 'DEPARTMENT_REVIEWER', 'AUDITOR', 'COUNCIL_CHAIR'],
   'GET /api/v1/units': 'any',
   'POST /api/v1/units': ['ADMIN'],
   'GET /api/v1/users': ['ADMIN', 'AUDITOR'],
@@ -112,6 +115,7 @@ const BODIES: Record<string, (username: string) => object> = {
 const QUERIES: Record<string, string> = {
   'GET /api/v1/government-submissions/quota': `?year=${YEAR}`,
   'GET /api/v1/nominations': `?year=${YEAR}`,
+  'GET /api/v1/campaigns/overview': `?year=${YEAR}`,
   'GET /api/v1/audit/events/export': '?format=csv&action=NOMINATION_CREATED',
 };
 

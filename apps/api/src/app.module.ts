@@ -27,6 +27,7 @@ import { GovernmentController, GovernmentService } from './government/government
 import { HealthController } from './health/health';
 import { MeController, TasksService } from './me/tasks';
 import { NominationsController, NominationsService } from './nominations/nominations';
+import { NotificationsController, NotificationsService } from './notifications/notifications';
 import { OrgController, OrgService } from './org/org';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -88,6 +89,7 @@ export class AppModule {
         GovernmentController,
         AuditController,
         MeController,
+        NotificationsController,
         MetricsController,
       ],
       providers: [
@@ -120,6 +122,7 @@ export class AppModule {
         CouncilService,
         GovernmentService,
         TasksService,
+        NotificationsService,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },

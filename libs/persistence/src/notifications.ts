@@ -27,18 +27,22 @@ export function vietnameseDateTime(iso: string): string {
   return `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}, ${pad(d.getUTCDate())}/${pad(d.getUTCMonth() + 1)}/${d.getUTCFullYear()}`;
 }
 
-export function renderReminder(n: NotificationRequest, ctx: { unitName: string; clusterName: string; appUrl: string }): { subject: string; body: string; link: string } {
+export function renderReminder(
+  n: NotificationRequest,
+  ctx: { unitName: string; clusterName: string; appUrl: string; at: string },
+): { subject: string; body: string; link: string } {
   const what = WHAT[n.kind];
   const link = n.nominationId ? `${ctx.appUrl}/nominations/${n.nominationId}` : `${ctx.appUrl}/campaigns/${n.campaignId}`;
-  const late = n.workingDaysLate > 0;
+  const late = Date.parse(ctx.at) > Date.parse(n.deadline);
+  const howLate = n.workingDaysLate > 0 ? `${n.workingDaysLate} ngày làm việc` : 'đã quá hạn';
   const subject = late
-    ? `[Nhắc việc lần ${n.sequence}] ${ctx.unitName} chậm ${what} ${n.workingDaysLate} ngày làm việc`
+    ? `[Nhắc việc lần ${n.sequence}] ${ctx.unitName} chậm ${what} ${howLate}`
     : `[Nhắc việc lần ${n.sequence}] ${ctx.unitName}: hạn ${what} là ${vietnameseDateTime(n.deadline)}`;
   const lines = [
     'Kính gửi cán bộ thi đua của đơn vị,',
     '',
     late
-      ? `${ctx.unitName} chưa ${what} cho ${ctx.clusterName}. Thời hạn là ${vietnameseDateTime(n.deadline)}; đơn vị đã chậm ${n.workingDaysLate} ngày làm việc kể từ thời hạn này.`
+      ? `${ctx.unitName} chưa ${what} cho ${ctx.clusterName}. Thời hạn là ${vietnameseDateTime(n.deadline)}; ${n.workingDaysLate > 0 ? `đơn vị đã chậm ${n.workingDaysLate} ngày làm việc kể từ thời hạn này` : 'thời hạn này đã qua'}.`
       : `${ctx.unitName} chưa ${what} cho ${ctx.clusterName}. Thời hạn là ${vietnameseDateTime(n.deadline)}.`,
     `Đây là lần nhắc thứ ${n.sequence}.${n.escalate ? ' Thông báo này được gửi đồng thời tới Cụm trưởng và Vụ Thi đua - Khen thưởng.' : ''}`,
     '',
@@ -78,7 +82,7 @@ export async function insertNotifications(
   for (const n of requests) {
     const [unit] = await tx.query('SELECT name FROM unit WHERE code = $1', [n.unitCode]);
     const [campaign] = await tx.query('SELECT cluster_name FROM campaign WHERE id = $1', [n.campaignId]);
-    const text = renderReminder(n, { unitName: unit?.name ?? n.unitCode, clusterName: campaign?.cluster_name ?? n.campaignId, appUrl: options.appUrl });
+    const text = renderReminder(n, { unitName: unit?.name ?? n.unitCode, clusterName: campaign?.cluster_name ?? n.campaignId, appUrl: options.appUrl, at });
     for (const r of await recipientsOf(tx, n)) {
       await tx.query(
         `INSERT INTO notification (event_id, username, unit_code, kind, subject, body, link, created_at)

@@ -24,7 +24,8 @@ import { ReadModel } from '../common/read-model';
 import { canSeeCampaign, isStaff, requireOwnUnit } from '../common/scope';
 import { DATA_SOURCE } from '../common/tokens';
 import { WorkflowGateway } from '../common/workflow-gateway';
-import { BallotDto, OpenVoteDto, RegisterDto, StartCampaignDto } from './dto';
+import { BallotDto, OpenVoteDto, RegisterDto, StartCampaignDto, YearQueryDto } from './dto';
+import { campaignStatus, type CampaignStatus } from './status';
 
 @Injectable()
 export class CampaignsService {
@@ -49,6 +50,9 @@ export class CampaignsService {
     const subUnits = await this.dataSource.getRepository(UnitEntity).findBy({ parentCode: In(members) });
     const ruleSet = findRuleSet(dto.ruleSet ?? DEFAULT_RULE_SET_ID);
     if (!ruleSet) throw new BadRequestException(`ruleSet: unknown rule set ${dto.ruleSet}`);
+    if (dto.selfAssessmentDeadline && Date.parse(dto.selfAssessmentDeadline) <= Date.parse(dto.registrationDeadline)) {
+      throw new BadRequestException('selfAssessmentDeadline must be after registrationDeadline');
+    }
     const id = campaignId(dto.year, dto.clusterCode);
     if (await this.dataSource.getRepository(CampaignEntity).existsBy({ id })) throw new ConflictException(`campaign ${id} already exists`);
     const input: CampaignInput = {
@@ -60,6 +64,7 @@ export class CampaignsService {
       headUnitCode: dto.headUnitCode,
       deputyUnitCode: dto.deputyUnitCode ?? null,
       registrationDeadline: new Date(dto.registrationDeadline).toISOString(),
+      ...(dto.selfAssessmentDeadline ? { selfAssessmentDeadline: new Date(dto.selfAssessmentDeadline).toISOString() } : {}),
       ruleSet: { id: ruleSet.id, version: ruleSet.version },
       startedBy: ctx.actor,
       requestId: ctx.requestId,
@@ -83,10 +88,31 @@ export class CampaignsService {
     return { items: rows.map((r) => r.view), total: rows.length };
   }
 
-  async get(id: string, actor: Actor): Promise<CampaignView> {
+  async get(id: string, actor: Actor): Promise<CampaignView & { status: CampaignStatus }> {
     const campaign = await this.read.campaign(id);
     if (!canSeeCampaign(actor, campaign)) throw new ForbiddenException(`campaign ${id} belongs to another cluster`);
-    return campaign.view;
+    return { ...campaign.view, status: campaignStatus(campaign.view, new Date().toISOString()) };
+  }
+
+  /** The sector's late units across the year's campaigns (registration and self-assessment). */
+  async overview(year: number) {
+    const campaigns = await this.dataSource.getRepository(CampaignEntity).find({ where: { year }, order: { id: 'ASC' } });
+    const now = new Date().toISOString();
+    const units = await this.dataSource.getRepository(UnitEntity).find();
+    const name = new Map(units.map((u) => [u.code, u.name]));
+    const late = campaigns.flatMap((c) =>
+      campaignStatus(c.view, now)
+        .members.filter((m) => m.late)
+        .map((m) => ({ campaignId: c.id, clusterCode: c.clusterCode, clusterName: c.clusterName, unitCode: m.unitCode, unitName: name.get(m.unitCode) ?? m.unitCode, ...m.late!, remindersSent: m.remindersSent })),
+    );
+    late.sort((a, b) => b.workingDaysLate - a.workingDaysLate || a.unitCode.localeCompare(b.unitCode));
+    return {
+      year,
+      campaigns: campaigns.length,
+      lateUnits: late.length,
+      byKind: { REGISTRATION: late.filter((l) => l.kind === 'REGISTRATION').length, SELF_ASSESSMENT: late.filter((l) => l.kind === 'SELF_ASSESSMENT').length },
+      items: late,
+    };
   }
 
   async register(id: string, dto: RegisterDto, ctx: ActionContext) {
@@ -233,6 +259,12 @@ export class CampaignsController {
     const y = year === undefined ? undefined : Number(year);
     if (y !== undefined && !Number.isInteger(y)) throw new BadRequestException('year must be an integer');
     return this.campaigns.list(ctx.actor, y);
+  }
+
+  @Get('overview')
+  @Roles('ADMIN', 'DEPARTMENT_REVIEWER', 'AUDITOR', 'COUNCIL_CHAIR')
+  overview(@Query() q: YearQueryDto) {
+    return this.campaigns.overview(q.year);
   }
 
   @Get(':id')

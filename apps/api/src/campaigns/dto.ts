@@ -36,10 +36,18 @@ export class StartCampaignDto {
   @ApiProperty({ example: '2026-12-31T10:00:00.000Z', description: 'ISO 8601 instant' })
   @IsISO8601({ strict: true }, { message: 'registrationDeadline must be an ISO 8601 date-time' })
   registrationDeadline!: string;
+  @ApiPropertyOptional({ example: '2027-01-15T10:00:00.000Z', description: 'ISO 8601 instant self-assessments are due (late ones are reminded)' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'selfAssessmentDeadline must be an ISO 8601 date-time' })
+  selfAssessmentDeadline?: string;
   @ApiPropertyOptional({ example: 'default', description: 'rule set id (newest version is pinned to the campaign)' })
   @IsOptional()
   @IsCode('ruleSet')
   ruleSet?: string;
+}
+
+export class YearQueryDto {
+  @ApiProperty({ example: 2026 }) @Type(() => Number) @IsInt() @Min(2000) @Max(2100) year!: number;
 }
 
 export class SubUnitRegistrationDto {

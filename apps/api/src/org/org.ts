@@ -1,7 +1,7 @@
 /** The organisation: units (đơn vị) and users with their roles. */
 import { BadRequestException, Body, ConflictException, Controller, Get, Inject, Injectable, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import type { DataSource } from 'typeorm';
 import { ROLES, UNIT_KINDS, type Role, type UnitKind } from '@tdkt/domain';
 import { hashPassword, UnitEntity, UserEntity } from '@tdkt/persistence';
@@ -31,6 +31,10 @@ export class CreateUserDto {
   @IsIn(ROLES, { each: true })
   roles!: Role[];
   @ApiPropertyOptional({ example: 'STP-HN' }) @IsOptional() @IsCode('unitCode') unitCode?: string;
+  @ApiPropertyOptional({ example: 'canbo@stp.hanoi.gov.vn', description: 'where reminders are e-mailed' })
+  @IsOptional()
+  @IsEmail({}, { message: 'email must be an e-mail address' })
+  email?: string;
 }
 
 const UNIT_ROLES: Role[] = ['UNIT_OFFICER', 'UNIT_LEADER', 'CLUSTER_HEAD'];
@@ -61,12 +65,12 @@ export class OrgService {
       throw new BadRequestException(`unitCode: unknown unit ${dto.unitCode}`);
     }
     const inserted = await this.dataSource.query(
-      `INSERT INTO app_user (username, password_hash, full_name, roles, unit_code) VALUES ($1,$2,$3,$4,$5)
+      `INSERT INTO app_user (username, password_hash, full_name, roles, unit_code, email) VALUES ($1,$2,$3,$4,$5,$6)
        ON CONFLICT (username) DO NOTHING RETURNING username`,
-      [dto.username, await hashPassword(dto.password), dto.fullName.normalize('NFC'), dto.roles, dto.unitCode ?? null],
+      [dto.username, await hashPassword(dto.password), dto.fullName.normalize('NFC'), dto.roles, dto.unitCode ?? null, dto.email ?? null],
     );
     if (!inserted.length) throw new ConflictException(`user ${dto.username} already exists`);
-    return { username: dto.username, fullName: dto.fullName.normalize('NFC'), roles: dto.roles, unitCode: dto.unitCode ?? null };
+    return { username: dto.username, fullName: dto.fullName.normalize('NFC'), roles: dto.roles, unitCode: dto.unitCode ?? null, email: dto.email ?? null };
   }
 
   async listUsers() {
