@@ -91,6 +91,14 @@ describe(`cluster ${CLUSTER} ${YEAR}, from campaign to Government decision`, () 
     }
     const twice = await post(officer('STP-HN'), `/api/v1/campaigns/${ID}/registrations`, { unitCode: 'STP-HN', targetTitles: ['MINISTRY_FLAG'] });
     expectStatus(twice, 409);
+    // The emulation covenant (ký giao ước thi đua), signed by each unit's leader.
+    for (const unit of MEMBERS) {
+      const signed = await post(leader(unit), `/api/v1/campaigns/${ID}/covenant`, { unitCode: unit });
+      expectStatus(signed, 201);
+      expect(signed.body.covenantSignedAt).toEqual(expect.any(String));
+    }
+    expectStatus(await post(leader('STP-HN'), `/api/v1/campaigns/${ID}/covenant`, { unitCode: 'STP-HN' }), 409);
+    expectStatus(await post(leader('STP-HN'), `/api/v1/campaigns/${ID}/covenant`, { unitCode: 'STP-HP' }), 403);
     await eventually(async () => {
       const c = await get(HEAD, `/api/v1/campaigns/${ID}`);
       expect(c.body.phase).toBe('SELF_ASSESSMENT');
@@ -158,6 +166,17 @@ describe(`cluster ${CLUSTER} ${YEAR}, from campaign to Government decision`, () 
       const list = await get('vutdkt', `/api/v1/nominations?year=${YEAR}&clusterCode=${CLUSTER}&stage=NOT_SELECTED`);
       expect(list.body.total).toBe(6);
     });
+  });
+
+  it('records next year’s head and deputy (luân phiên cụm trưởng), as the fixtures report', async () => {
+    const tasks = await get(HEAD, '/api/v1/me/tasks');
+    expect(tasks.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ action: 'ELECT_NEXT_YEAR_LEADERSHIP', subjectId: ID })]));
+    expectStatus(await post(HEAD, `/api/v1/campaigns/${ID}/leadership`, { headUnitCode: 'STP-HCM', deputyUnitCode: 'NOT-A-MEMBER' }), 400);
+    const elected = await post(HEAD, `/api/v1/campaigns/${ID}/leadership`, { headUnitCode: 'STP-HCM', deputyUnitCode: 'THADS-HCM' });
+    expectStatus(elected, 201);
+    expect(elected.body).toMatchObject({ campaignId: ID, year: YEAR + 1, headUnitCode: 'STP-HCM', deputyUnitCode: 'THADS-HCM', recordedBy: HEAD });
+    expectStatus(await post(HEAD, `/api/v1/campaigns/${ID}/leadership`, { headUnitCode: 'STP-HCM', deputyUnitCode: 'THADS-HCM' }), 409);
+    expect((await get(officer('STP-CT'), `/api/v1/campaigns/${ID}`)).body.nextYear).toMatchObject({ headUnitCode: 'STP-HCM', deputyUnitCode: 'THADS-HCM' });
   });
 
   it('reviews the dossiers (Vụ TĐKT): a return for amendment, then approval', async () => {

@@ -7,6 +7,7 @@ import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/clie
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { CampaignInput } from '@tdkt/contracts';
+import type { QueryDefinition } from '@temporalio/common';
 import { campaignId, campaignWorkflowId, nominationId, nominationWorkflowId } from '@tdkt/domain';
 import { createTestDatabase, type TestDatabase } from '@tdkt/persistence';
 import { createWorker, type CreateWorkerOptions } from '../../apps/worker/src/worker';
@@ -96,4 +97,19 @@ export async function rejection(p: Promise<unknown>): Promise<string> {
     throw err;
   }
   throw new Error('the update was accepted but should have been refused');
+}
+
+/**
+ * The final state of a workflow that has ended, read by query once its status is COMPLETED.
+ * (Awaiting `result()` would unlock the test server's time skipping, which then races every
+ * other running workflow to its run timeout.)
+ */
+export async function ended<T>(handle: WorkflowHandle, query: QueryDefinition<T>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { status } = await handle.describe();
+    if (status.name === 'COMPLETED') return handle.query(query);
+    if (status.name !== 'RUNNING' || Date.now() > deadline) throw new Error(`workflow ${handle.workflowId} is ${status.name}, not COMPLETED`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

@@ -36,6 +36,8 @@ import {
   clusterVoteResultSignal,
   openVoteUpdate,
   registerUpdate,
+  signCovenantUpdate,
+  electLeadershipUpdate,
   registrationClosedSignal,
   SA_CLUSTER,
   SA_KIND,
@@ -88,6 +90,7 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
     })),
     subUnits: [],
     vote: null,
+    nextYear: null,
     startedAt,
     updatedAt: startedAt,
     version: 0,
@@ -214,6 +217,47 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
           seen.add(su.unitCode);
           if (!titlesValid(su.targetTitles)) reject('Invalid', `subUnits.targetTitles of ${su.unitCode} must be a non-empty list of ${TITLES.join(', ')}`);
         }
+      },
+    },
+  );
+
+  // ---- the covenant (ký giao ước thi đua): each registered member confirms, once
+  setHandler(
+    signCovenantUpdate,
+    async (a) => {
+      await decide('COVENANT_SIGNED', () => {
+        member(a.unitCode)!.covenantSignedAt = workflowNow();
+      }, byActor(a, ['UNIT_LEADER', 'UNIT_OFFICER'], { unitCode: a.unitCode }));
+      return snapshot(view);
+    },
+    {
+      validator: (a) => {
+        requireRole(a.actor, ['UNIT_LEADER', 'UNIT_OFFICER'], a.unitCode);
+        const m = member(a.unitCode);
+        if (!m) reject('Forbidden', `unit ${a.unitCode} is not a member of campaign ${input.id}`);
+        if (!m.registeredAt) reject('StageConflict', `unit ${a.unitCode} signs the covenant after registering`);
+        if (m.covenantSignedAt) reject('Duplicate', `unit ${a.unitCode} has already signed the covenant`);
+        if (view.phase === 'CLOSED') reject('StageConflict', 'the campaign has closed');
+      },
+    },
+  );
+
+  // ---- next year's head and deputy (bầu cụm trưởng, cụm phó), once the vote is over
+  setHandler(
+    electLeadershipUpdate,
+    async (a) => {
+      await decide('LEADERSHIP_ELECTED', () => {
+        view.nextYear = { headUnitCode: a.headUnitCode, deputyUnitCode: a.deputyUnitCode, electedAt: workflowNow(), recordedBy: a.actor.username };
+      }, byActor(a, ['CLUSTER_HEAD'], { headUnitCode: a.headUnitCode, deputyUnitCode: a.deputyUnitCode, year: input.year + 1 }));
+      return snapshot(view);
+    },
+    {
+      validator: (a) => {
+        requireRole(a.actor, ['CLUSTER_HEAD'], input.headUnitCode);
+        if (view.phase !== 'CLOSED') reject('StageConflict', 'next year\'s head and deputy are elected after the vote has closed');
+        if (view.nextYear) reject('Duplicate', 'next year\'s head and deputy have already been recorded');
+        if (!memberCodes.has(a.headUnitCode) || !memberCodes.has(a.deputyUnitCode)) reject('Invalid', 'head and deputy must be member units of the cluster');
+        if (a.headUnitCode === a.deputyUnitCode) reject('Invalid', 'head and deputy must be different units');
       },
     },
   );
@@ -506,6 +550,8 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
 
   await condition(() => view.phase === 'CLOSED');
   await Promise.all(reminderLoops);
+  // The campaign ends with the election of next year's head and deputy (luân phiên).
+  if (patched('leadership-election')) await condition(() => !!view.nextYear);
   await condition(allHandlersFinished);
   await recorder.settled();
   return snapshot(view);

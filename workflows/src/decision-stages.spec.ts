@@ -5,7 +5,6 @@
  * the later revocation of an award.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
@@ -30,7 +29,8 @@ import { addWorkingDays, councilSessionWorkflowId, nominationId, toVietnamDate }
 import { AuditEventEntity, loadBallotKey, sealBallot, verifyAuditChain } from '@tdkt/persistence';
 import { actor } from '../../test/support/actors';
 import { eventually } from '../../test/support/eventually';
-import { DAY, nominationHandle, rejection, startCampaign, startWorkflowHarness, type WorkflowHarness } from '../../test/support/workflow-harness';
+import { ended, DAY, nominationHandle, rejection, startCampaign, startWorkflowHarness, type WorkflowHarness } from '../../test/support/workflow-harness';
+import { keepHistory } from '../../test/support/histories';
 import type { awardRevocationWorkflow, councilSessionWorkflow } from './index';
 
 jest.setTimeout(60_000);
@@ -101,11 +101,11 @@ describe('the Department’s appraisal time limit (thời hạn thẩm định)'
     expect(overdue).toEqual({ actor: 'system', data: { dueDate: inReview.reviewDue!.dueDate } });
     // The review still goes ahead late.
     await x.executeUpdate(reviewUpdate, { args: [{ decision: 'REJECT', reason: 'Không đủ tiêu chuẩn', actor: reviewer }] });
-    expect((await x.result()).stage).toBe('NOT_AWARDED');
+    expect((await ended(x, nominationStateQuery)).stage).toBe('NOT_AWARDED');
     await n('STP-Y').executeUpdate(withdrawUpdate, { args: [{ reason: 'Rút hồ sơ', actor: officer('STP-Y') }] });
     if (process.env.RECORD_HISTORIES === '1') {
-      writeFileSync(join(__dirname, '..', 'test', 'histories', 'nomination-review-overdue.json'), historyToJSON(await x.fetchHistory()));
-      writeFileSync(join(__dirname, '..', 'test', 'histories', 'campaign-sealed-ballots.json'), historyToJSON(await campaign.fetchHistory()));
+      keepHistory(join(__dirname, '..', 'test', 'histories', 'nomination-review-overdue.json'), historyToJSON(await x.fetchHistory()));
+      keepHistory(join(__dirname, '..', 'test', 'histories', 'campaign-sealed-ballots.json'), historyToJSON(await campaign.fetchHistory()));
     }
   });
 });
@@ -175,7 +175,7 @@ describe(`cluster ${CLUSTER}: the decision stages with their rules`, () => {
     for (const unit of [SUB_UNIT, 'THADS-A', 'STP-B']) {
       await eventually(async () => expect((await nomination(unit).query(nominationStateQuery)).stage).toBe('DEPARTMENT_REVIEW'));
     }
-    expect((await nomination('STP-A').result()).stage).toBe('NOT_SELECTED');
+    expect((await ended(nomination('STP-A'), nominationStateQuery)).stage).toBe('NOT_SELECTED');
   });
 
   it('starts the appraisal time limit when a dossier reaches the Department', async () => {
@@ -190,7 +190,7 @@ describe(`cluster ${CLUSTER}: the decision stages with their rules`, () => {
     expect(await rejection(nomination('STP-B').executeUpdate(withdrawUpdate, { args: [{ reason: 'Rút', actor: officer('STP-A') }] }))).toBe('Forbidden');
     const withdrawn = await nomination('STP-B').executeUpdate(withdrawUpdate, { args: [{ reason: 'Đơn vị xin rút hồ sơ để bổ sung thành tích năm sau', actor: officer('STP-B') }] });
     expect(withdrawn).toMatchObject({ stage: 'WITHDRAWN', withdrawal: { reason: 'Đơn vị xin rút hồ sơ để bổ sung thành tích năm sau', by: 'canbo.stp-b' } });
-    expect((await nomination('STP-B').result()).stage).toBe('WITHDRAWN');
+    expect((await ended(nomination('STP-B'), nominationStateQuery)).stage).toBe('WITHDRAWN');
     // Once at the council, a dossier can no longer be withdrawn.
     expect(await rejection(nomination(SUB_UNIT).executeUpdate(withdrawUpdate, { args: [{ reason: 'Rút', actor: officer('THADS-A') }] }))).toBe('StageConflict');
   });
@@ -222,7 +222,7 @@ describe(`cluster ${CLUSTER}: the decision stages with their rules`, () => {
     expect(await rejection(submit(`${YEAR}-G2`))).toBe('Duplicate');
     const decided = await a.executeUpdate(governmentDecisionUpdate, { args: [{ decision: 'AWARDED', decisionNumber: '77/QĐ-TTg', decisionDate: `${YEAR + 1}-04-01`, actor: reviewer }] });
     expect(decided).toMatchObject({ stage: 'AWARDED', titles: { MINISTRY_FLAG: 'AWARDED', GOVERNMENT_FLAG: 'AWARDED' } });
-    expect((await a.result()).stage).toBe('AWARDED');
+    expect((await ended(a, nominationStateQuery)).stage).toBe('AWARDED');
 
     // Years later: the Government flag is revoked (thu hồi), in the same audit chain.
     const revoke = (title: 'GOVERNMENT_FLAG' | 'MINISTRY_FLAG') => {
@@ -251,10 +251,10 @@ describe(`cluster ${CLUSTER}: the decision stages with their rules`, () => {
 
     if (process.env.RECORD_HISTORIES === '1') {
       const dir = join(__dirname, '..', 'test', 'histories');
-      writeFileSync(join(dir, 'nomination-consulted-awarded-v2.json'), historyToJSON(await a.fetchHistory()));
-      writeFileSync(join(dir, 'nomination-sub-unit.json'), historyToJSON(await nomination(SUB_UNIT).fetchHistory()));
-      writeFileSync(join(dir, 'campaign-with-sub-unit.json'), historyToJSON(await h.env.client.workflow.getHandle(`campaign:${YEAR}:${CLUSTER}`).fetchHistory()));
-      writeFileSync(join(dir, 'nomination-withdrawn.json'), historyToJSON(await nomination('STP-B').fetchHistory()));
+      keepHistory(join(dir, 'nomination-consulted-awarded-v2.json'), historyToJSON(await a.fetchHistory()));
+      keepHistory(join(dir, 'nomination-sub-unit.json'), historyToJSON(await nomination(SUB_UNIT).fetchHistory()));
+      keepHistory(join(dir, 'campaign-with-sub-unit.json'), historyToJSON(await h.env.client.workflow.getHandle(`campaign:${YEAR}:${CLUSTER}`).fetchHistory()));
+      keepHistory(join(dir, 'nomination-withdrawn.json'), historyToJSON(await nomination('STP-B').fetchHistory()));
     }
   });
 });

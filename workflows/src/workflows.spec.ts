@@ -3,7 +3,6 @@
  * to a real Postgres test database: a 10-day registration window passes in milliseconds.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -13,6 +12,8 @@ import {
   castBallotUpdate,
   closeCouncilSessionUpdate,
   closeVoteUpdate,
+  electLeadershipUpdate,
+  signCovenantUpdate,
   councilVoteUpdate,
   governmentDecisionUpdate,
   governmentSubmissionUpdate,
@@ -26,7 +27,8 @@ import { councilSessionWorkflowId, nominationId, plannedReminder } from '@tdkt/d
 import { AuditEventEntity, NominationEntity, verifyAuditChain } from '@tdkt/persistence';
 import { actor } from '../../test/support/actors';
 import { eventually } from '../../test/support/eventually';
-import { DAY, nominationHandle, rejection, startCampaign as startCampaignIn, startWorkflowHarness, type WorkflowHarness } from '../../test/support/workflow-harness';
+import { ended, DAY, nominationHandle, rejection, startCampaign as startCampaignIn, startWorkflowHarness, type WorkflowHarness } from '../../test/support/workflow-harness';
+import { keepHistory } from '../../test/support/histories';
 import { TRAIL_AWARDED_AFTER_AMENDMENT } from '../../test/support/trails';
 import type { councilSessionWorkflow } from './index';
 
@@ -72,6 +74,11 @@ describe('a cluster from registration to the Government decision', () => {
     await campaign.executeUpdate(registerUpdate, { args: [{ unitCode: 'THADS-A', targetTitles: ['MINISTRY_FLAG'], actor: officer('THADS-A') }] });
     expect(await rejection(campaign.executeUpdate(registerUpdate, { args: [{ unitCode: 'STP-B', targetTitles: ['MINISTRY_FLAG'], actor: officer('STP-B') }] }))).toBe('Duplicate');
     expect(await rejection(campaign.executeUpdate(registerUpdate, { args: [{ unitCode: 'STP-B', targetTitles: ['MINISTRY_FLAG'], actor: officer('STP-A') }] }))).toBe('Forbidden');
+    // The covenant (ký giao ước thi đua): signed once, by a registered member.
+    const signed = await campaign.executeUpdate(signCovenantUpdate, { args: [{ unitCode: 'STP-A', actor: leader('STP-A') }] });
+    expect(signed.members.find((m) => m.unitCode === 'STP-A')!.covenantSignedAt).toEqual(expect.any(String));
+    expect(await rejection(campaign.executeUpdate(signCovenantUpdate, { args: [{ unitCode: 'STP-A', actor: leader('STP-A') }] }))).toBe('Duplicate');
+    expect(await rejection(campaign.executeUpdate(signCovenantUpdate, { args: [{ unitCode: 'THADS-B', actor: leader('THADS-B') }] }))).toBe('StageConflict');
 
     // Self-assessment is not accepted while registration is open.
     expect(
@@ -135,9 +142,14 @@ describe('a cluster from registration to the Government decision', () => {
     // Each nomination learns the outcome.
     await eventually(async () => expect((await nomination(cluster, 'STP-A').query(nominationStateQuery)).stage).toBe('DEPARTMENT_REVIEW'));
     await eventually(async () => expect((await nomination(cluster, 'STP-B').query(nominationStateQuery)).stage).toBe('DEPARTMENT_REVIEW'));
-    expect(await nomination(cluster, 'THADS-A').result()).toMatchObject({ stage: 'NOT_SELECTED' });
-    expect(await nomination(cluster, 'THADS-B').result()).toMatchObject({ stage: 'NOT_SELECTED', selfAssessment: null });
-    expect((await campaign.result()).phase).toBe('CLOSED');
+    expect(await ended(nomination(cluster, 'THADS-A'), nominationStateQuery)).toMatchObject({ stage: 'NOT_SELECTED' });
+    expect(await ended(nomination(cluster, 'THADS-B'), nominationStateQuery)).toMatchObject({ stage: 'NOT_SELECTED', selfAssessment: null });
+    // The campaign ends with next year's head and deputy (luân phiên cụm trưởng).
+    expect(await rejection(campaign.executeUpdate(electLeadershipUpdate, { args: [{ headUnitCode: 'STP-B', deputyUnitCode: 'THADS-B', actor: officer('STP-A') }] }))).toBe('Forbidden');
+    expect(await rejection(campaign.executeUpdate(electLeadershipUpdate, { args: [{ headUnitCode: 'STP-B', deputyUnitCode: 'STP-B', actor: head }] }))).toBe('Invalid');
+    await campaign.executeUpdate(electLeadershipUpdate, { args: [{ headUnitCode: 'STP-B', deputyUnitCode: 'THADS-B', actor: head }] });
+    const finalCampaign = await ended(campaign, campaignStateQuery);
+    expect(finalCampaign).toMatchObject({ phase: 'CLOSED', nextYear: { headUnitCode: 'STP-B', deputyUnitCode: 'THADS-B', recordedBy: 'cumtruong.stp-a' } });
 
     // Department review (Vụ TĐKT): return STP-A for amendment, approve after the amendment.
     const a = nomination(cluster, 'STP-A');
@@ -182,7 +194,7 @@ describe('a cluster from registration to the Government decision', () => {
     const final = await a.executeUpdate(governmentDecisionUpdate, { args: [{ decision: 'AWARDED', decisionNumber: '123/QĐ-TTg', decisionDate: `${YEAR + 1}-03-15`, actor: reviewer }] });
     expect(final.stage).toBe('AWARDED');
     expect(final.titles).toEqual({ MINISTRY_FLAG: 'AWARDED', GOVERNMENT_FLAG: 'AWARDED' });
-    expect((await a.result()).stage).toBe('AWARDED');
+    expect((await ended(a, nominationStateQuery)).stage).toBe('AWARDED');
 
     // The read model and the audit chain hold every decision, in order, with Vietnamese intact.
     const row = await db.dataSource.getRepository(NominationEntity).findOneByOrFail({ id: nid });
@@ -194,10 +206,11 @@ describe('a cluster from registration to the Government decision', () => {
 
     if (process.env.RECORD_HISTORIES === '1') {
       const history = await a.fetchHistory();
-      writeFileSync(join(__dirname, '..', 'test', 'histories', 'nomination-awarded.json'), historyToJSON(history));
+      keepHistory(join(__dirname, '..', 'test', 'histories', 'nomination-awarded.json'), historyToJSON(history));
       const campaignHistory = await campaign.fetchHistory();
-      writeFileSync(join(__dirname, '..', 'test', 'histories', 'campaign-closed.json'), historyToJSON(campaignHistory));
-      writeFileSync(join(__dirname, '..', 'test', 'histories', 'council-session-closed.json'), historyToJSON(await session.fetchHistory()));
+      keepHistory(join(__dirname, '..', 'test', 'histories', 'campaign-closed.json'), historyToJSON(campaignHistory));
+      keepHistory(join(__dirname, '..', 'test', 'histories', 'campaign-covenant-leadership.json'), historyToJSON(campaignHistory));
+      keepHistory(join(__dirname, '..', 'test', 'histories', 'council-session-closed.json'), historyToJSON(await session.fetchHistory()));
     }
   });
 });
@@ -257,7 +270,7 @@ describe('the cluster vote', () => {
     expect(second.status).toBe('CLOSED');
     expect(second.result!.ministryFlag.filter((t) => t.selected).map((t) => t.unitCode).sort()).toEqual(['STP-B', 'THADS-A']);
     await eventually(async () => expect((await nomination(cluster, 'STP-B').query(nominationStateQuery)).stage).toBe('DEPARTMENT_REVIEW'));
-    expect((await nomination(cluster, 'THADS-B').result()).stage).toBe('NOT_SELECTED');
+    expect((await ended(nomination(cluster, 'THADS-B'), nominationStateQuery)).stage).toBe('NOT_SELECTED');
   });
 });
 

@@ -33,6 +33,8 @@ export const DECISION_ACTIONS = [
   'GOVERNMENT_SUBMITTED', // trình Chính phủ
   'AWARD_REVOKED', // thu hồi khen thưởng
   'REMINDER_SENT', // nhắc việc (đăng ký, tự đánh giá, bổ sung hồ sơ chậm)
+  'COVENANT_SIGNED', // ký giao ước thi đua
+  'LEADERSHIP_ELECTED', // bầu cụm trưởng, cụm phó năm sau
 ] as const;
 export type DecisionAction = (typeof DECISION_ACTIONS)[number];
 

@@ -22,6 +22,8 @@ export interface CampaignMemberView {
   registeredLate?: boolean;
   /** ISO instant of the last reminder this unit got. */
   lastReminderAt?: string | null;
+  /** ISO instant the unit signed the cluster's covenant (ký giao ước thi đua). */
+  covenantSignedAt?: string | null;
 }
 
 /** A sub-unit registered by a member as a candidate (it does not vote). */
@@ -79,6 +81,8 @@ export interface CampaignView {
   /** Sub-units registered as candidates by their member unit. */
   subUnits: CampaignSubUnitView[];
   vote: ClusterVoteView | null;
+  /** Next year's head and deputy, elected at the end of the campaign (luân phiên cụm trưởng). */
+  nextYear?: { headUnitCode: string; deputyUnitCode: string; electedAt: string; recordedBy: string } | null;
   startedAt: string;
   updatedAt: string;
   version: number;

@@ -76,7 +76,19 @@ export interface CastBallotResult {
 }
 export type CloseVoteInput = ActionMeta;
 
+/** A member signs the cluster's emulation covenant (ký giao ước thi đua). */
+export interface SignCovenantInput extends ActionMeta {
+  unitCode: string;
+}
+/** The cluster elects next year's head and deputy at the year-end review (bầu cụm trưởng, cụm phó). */
+export interface ElectLeadershipInput extends ActionMeta {
+  headUnitCode: string;
+  deputyUnitCode: string;
+}
+
 export const registerUpdate = defineUpdate<CampaignView, [RegisterInput]>('register');
+export const signCovenantUpdate = defineUpdate<CampaignView, [SignCovenantInput]>('signCovenant');
+export const electLeadershipUpdate = defineUpdate<CampaignView, [ElectLeadershipInput]>('electLeadership');
 export const openVoteUpdate = defineUpdate<ClusterVoteView, [OpenVoteInput]>('openVote');
 export const castBallotUpdate = defineUpdate<CastBallotResult, [CastBallotInput]>('castBallot');
 export const closeVoteUpdate = defineUpdate<ClusterVoteView, [CloseVoteInput]>('closeVote');

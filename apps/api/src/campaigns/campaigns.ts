@@ -9,6 +9,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { In, type DataSource } from 'typeorm';
 import {
   castBallotUpdate,
+  electLeadershipUpdate,
+  signCovenantUpdate,
   closeVoteUpdate,
   openVoteUpdate,
   registerUpdate,
@@ -24,7 +26,7 @@ import { ReadModel } from '../common/read-model';
 import { canSeeCampaign, isStaff, requireOwnUnit } from '../common/scope';
 import { DATA_SOURCE } from '../common/tokens';
 import { WorkflowGateway } from '../common/workflow-gateway';
-import { BallotDto, OpenVoteDto, RegisterDto, StartCampaignDto, YearQueryDto } from './dto';
+import { BallotDto, CovenantDto, LeadershipDto, OpenVoteDto, RegisterDto, StartCampaignDto, YearQueryDto } from './dto';
 import { campaignStatus, type CampaignStatus } from './status';
 
 @Injectable()
@@ -134,6 +136,33 @@ export class CampaignsService {
     );
     const member = view.members.find((m) => m.unitCode === dto.unitCode)!;
     return { campaignId: id, phase: view.phase, ...member, subUnits: view.subUnits.filter((su) => su.parentUnitCode === dto.unitCode) };
+  }
+
+  async signCovenant(id: string, dto: CovenantDto, ctx: ActionContext) {
+    const campaign = await this.read.campaign(id);
+    requireOwnUnit(ctx.actor, dto.unitCode);
+    if (!campaign.memberUnitCodes.includes(dto.unitCode)) throw new ForbiddenException(`unit ${dto.unitCode} is not a member of campaign ${id}`);
+    const view = await this.workflows.update(
+      campaignWorkflowId(id),
+      signCovenantUpdate,
+      { unitCode: dto.unitCode, actor: ctx.actor, requestId: ctx.requestId },
+      ctx.updateId,
+      'the covenant',
+    );
+    const member = view.members.find((m) => m.unitCode === dto.unitCode)!;
+    return { campaignId: id, unitCode: dto.unitCode, covenantSignedAt: member.covenantSignedAt };
+  }
+
+  async electLeadership(id: string, dto: LeadershipDto, ctx: ActionContext) {
+    await this.requireHead(id, ctx.actor);
+    const view = await this.workflows.update(
+      campaignWorkflowId(id),
+      electLeadershipUpdate,
+      { headUnitCode: dto.headUnitCode, deputyUnitCode: dto.deputyUnitCode, actor: ctx.actor, requestId: ctx.requestId },
+      ctx.updateId,
+      "next year's head and deputy",
+    );
+    return { campaignId: id, year: view.year + 1, ...view.nextYear };
   }
 
   private async requireHead(id: string, actor: Actor): Promise<CampaignEntity> {
@@ -276,6 +305,18 @@ export class CampaignsController {
   @Roles('UNIT_OFFICER')
   register(@Param('id') id: string, @Body() dto: RegisterDto, @Action() ctx: ActionContext) {
     return this.campaigns.register(id, dto, ctx);
+  }
+
+  @Post(':id/covenant')
+  @Roles('UNIT_OFFICER', 'UNIT_LEADER')
+  signCovenant(@Param('id') id: string, @Body() dto: CovenantDto, @Action() ctx: ActionContext) {
+    return this.campaigns.signCovenant(id, dto, ctx);
+  }
+
+  @Post(':id/leadership')
+  @Roles('CLUSTER_HEAD')
+  electLeadership(@Param('id') id: string, @Body() dto: LeadershipDto, @Action() ctx: ActionContext) {
+    return this.campaigns.electLeadership(id, dto, ctx);
   }
 
   @Post(':id/vote/open')

@@ -79,6 +79,15 @@ export class RegisterDto {
   subUnits?: SubUnitRegistrationDto[];
 }
 
+export class CovenantDto {
+  @ApiProperty({ example: 'STP-HN' }) @IsCode('unitCode') unitCode!: string;
+}
+
+export class LeadershipDto {
+  @ApiProperty({ example: 'STP-HCM', description: "next year's cluster head (cụm trưởng)" }) @IsCode('headUnitCode') headUnitCode!: string;
+  @ApiProperty({ example: 'THADS-HCM', description: "next year's deputy (cụm phó)" }) @IsCode('deputyUnitCode') deputyUnitCode!: string;
+}
+
 export class OpenVoteDto {
   @ApiProperty({ example: 4 }) @IsInt() @Min(0) @Max(30) ministryFlagSeats!: number;
   @ApiProperty({ example: 1 }) @IsInt() @Min(0) @Max(30) governmentFlagSeats!: number;

@@ -13,6 +13,8 @@ import { DATA_SOURCE } from '../common/tokens';
 export interface Task {
   action:
     | 'REGISTER'
+    | 'SIGN_COVENANT'
+    | 'ELECT_NEXT_YEAR_LEADERSHIP'
     | 'SUBMIT_SELF_ASSESSMENT'
     | 'SUBMIT_AMENDMENT'
     | 'CAST_BALLOT'
@@ -48,8 +50,12 @@ export class TasksService {
       const mine = await campaigns.createQueryBuilder('c').where(':unit = ANY(c.member_unit_codes)', { unit }).andWhere("c.phase <> 'CLOSED'").getMany();
       for (const c of mine) {
         const member = c.view.members.find((m) => m.unitCode === unit);
-        if (has('UNIT_OFFICER') && c.phase === 'REGISTRATION' && !member?.registeredAt) {
-          tasks.push({ action: 'REGISTER', subjectType: 'CAMPAIGN', subjectId: c.id, unitCode: unit, deadline: c.view.registrationDeadline });
+        if (has('UNIT_OFFICER') && (c.phase === 'REGISTRATION' || c.phase === 'SELF_ASSESSMENT') && !member?.registeredAt) {
+          const late = Date.now() > Date.parse(c.view.registrationDeadline);
+          tasks.push({ action: 'REGISTER', subjectType: 'CAMPAIGN', subjectId: c.id, unitCode: unit, deadline: c.view.registrationDeadline, overdue: late });
+        }
+        if (member?.registeredAt && !member.covenantSignedAt) {
+          tasks.push({ action: 'SIGN_COVENANT', subjectType: 'CAMPAIGN', subjectId: c.id, unitCode: unit, deadline: null });
         }
         if (has('UNIT_LEADER') && c.view.vote?.status === 'OPEN' && !c.view.vote.votedUnits.includes(unit)) {
           tasks.push({ action: 'CAST_BALLOT', subjectType: 'CAMPAIGN', subjectId: c.id, unitCode: unit, deadline: null });
@@ -76,6 +82,7 @@ export class TasksService {
       for (const c of headed) {
         if (c.phase === 'SELF_ASSESSMENT') tasks.push({ action: 'OPEN_VOTE', subjectType: 'CAMPAIGN', subjectId: c.id, deadline: null });
         if (c.phase === 'VOTING') tasks.push({ action: 'CLOSE_VOTE', subjectType: 'CAMPAIGN', subjectId: c.id, deadline: null });
+        if (c.phase === 'CLOSED' && !c.view.nextYear) tasks.push({ action: 'ELECT_NEXT_YEAR_LEADERSHIP', subjectType: 'CAMPAIGN', subjectId: c.id, deadline: null });
       }
     }
     if (has('DEPARTMENT_REVIEWER')) {
