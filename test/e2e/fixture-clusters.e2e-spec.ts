@@ -18,12 +18,8 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function post(username: string, path: string, body: object, headers: Record<string, string> = {}) {
-  return stack.http.post(path).set('Authorization', `Bearer ${await stack.token(username)}`).set(headers).send(body);
-}
-async function get(username: string, path: string) {
-  return stack.http.get(path).set('Authorization', `Bearer ${await stack.token(username)}`);
-}
+const post = (username: string, path: string, body: object, headers: Record<string, string> = {}) => stack.post(username, path, body, headers);
+const get = (username: string, path: string) => stack.get(username, path);
 function expectStatus(res: { status: number; body: unknown }, status: number) {
   if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${JSON.stringify(res.body)}`);
 }

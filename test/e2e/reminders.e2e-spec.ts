@@ -52,12 +52,8 @@ afterAll(async () => {
   await smtp?.stop();
 });
 
-async function post(username: string, path: string, body: object) {
-  return stack.http.post(path).set('Authorization', `Bearer ${await stack.token(username)}`).send(body);
-}
-async function get(username: string, path: string) {
-  return stack.http.get(path).set('Authorization', `Bearer ${await stack.token(username)}`);
-}
+const post = (username: string, path: string, body: object, headers: Record<string, string> = {}) => stack.post(username, path, body, headers);
+const get = (username: string, path: string) => stack.get(username, path);
 
 describe('reminders of a late registration', () => {
   it('e-mails each late unit’s officer once, in Vietnamese, through the real SMTP server', async () => {

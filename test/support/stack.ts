@@ -25,6 +25,10 @@ export interface Stack {
   db: Awaited<ReturnType<typeof createTestDatabase>>;
   /** A bearer token for a seeded user (cached). */
   token(username: string): Promise<string>;
+  /** POST as a seeded user (JSON body, extra headers such as Idempotency-Key). */
+  post(username: string, path: string, body: object, headers?: Record<string, string>): Promise<request.Response>;
+  /** GET as a seeded user. */
+  get(username: string, path: string): Promise<request.Response>;
   stop(): Promise<void>;
 }
 
@@ -65,20 +69,27 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   await app.init();
   const http = request(app.getHttpServer());
   const tokens = new Map<string, string>();
+  async function token(username: string): Promise<string> {
+    const cached = tokens.get(username);
+    if (cached) return cached;
+    const password = username === ADMIN.username ? ADMIN.password : DEMO_PASSWORD;
+    const res = await http.post('/api/v1/auth/login').send({ username, password });
+    if (res.status !== 200 && res.status !== 201) throw new Error(`login ${username}: ${res.status} ${JSON.stringify(res.body)}`);
+    tokens.set(username, res.body.accessToken);
+    return res.body.accessToken as string;
+  }
   return {
     env,
     app,
     http,
     taskQueue,
     db,
-    async token(username) {
-      const cached = tokens.get(username);
-      if (cached) return cached;
-      const password = username === ADMIN.username ? ADMIN.password : DEMO_PASSWORD;
-      const res = await http.post('/api/v1/auth/login').send({ username, password });
-      if (res.status !== 200 && res.status !== 201) throw new Error(`login ${username}: ${res.status} ${JSON.stringify(res.body)}`);
-      tokens.set(username, res.body.accessToken);
-      return res.body.accessToken as string;
+    token,
+    async post(username, path, body, headers = {}) {
+      return http.post(path).set('Authorization', `Bearer ${await token(username)}`).set(headers).send(body);
+    },
+    async get(username, path) {
+      return http.get(path).set('Authorization', `Bearer ${await token(username)}`);
     },
     async stop() {
       await app.close();

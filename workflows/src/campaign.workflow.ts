@@ -51,6 +51,7 @@ import {
   type SecretBallotRecord,
   type TdktActivities,
   type NotificationRequest,
+  type NominationInput,
 } from '../../libs/contracts/src/index';
 import { DecisionRecorder, snapshot, workflowNow, type EventFields } from './recorder';
 
@@ -455,27 +456,28 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
     requestId: input.requestId ?? null,
     data: { memberUnitCodes: input.memberUnitCodes, ruleSet: input.ruleSet, registrationDeadline: input.registrationDeadline },
   });
-  await Promise.all(
-    input.memberUnitCodes.map((unitCode) => {
-      const id = nominationIdOf(unitCode);
-      return startChild(nominationWorkflow, {
-        workflowId: nominationWorkflowId(id),
-        parentClosePolicy: ParentClosePolicy.ABANDON,
-        args: [
-          {
-            id,
-            campaignId: input.id,
-            year: input.year,
-            clusterCode: input.clusterCode,
-            unitCode,
-            ruleSet: input.ruleSet,
-            requestId: input.requestId,
-            unitKind: input.unitKinds?.[unitCode],
-          },
-        ],
-      });
-    }),
-  );
+  /** Starts a unit's nomination workflow (id = business key), abandoned by the campaign when it ends. */
+  const startNomination = (unitCode: string, extra: Partial<NominationInput> = {}) => {
+    const id = nominationIdOf(unitCode);
+    return startChild(nominationWorkflow, {
+      workflowId: nominationWorkflowId(id),
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      args: [
+        {
+          id,
+          campaignId: input.id,
+          year: input.year,
+          clusterCode: input.clusterCode,
+          unitCode,
+          ruleSet: input.ruleSet,
+          requestId: input.requestId,
+          unitKind: input.unitKinds?.[unitCode],
+          ...extra,
+        },
+      ],
+    });
+  };
+  await Promise.all(input.memberUnitCodes.map((unitCode) => startNomination(unitCode)));
 
   // ---- reminders of late registrations (nhắc đăng ký thi đua), until the vote opens
   const reminding = patched('reminders');
@@ -504,27 +506,7 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
   if (view.subUnits.length > 0 && patched('sub-unit-nominations')) {
     // Registered sub-units get their nomination now, already past registration.
     await Promise.all(
-      view.subUnits.map((su) => {
-        const id = nominationIdOf(su.unitCode);
-        return startChild(nominationWorkflow, {
-          workflowId: nominationWorkflowId(id),
-          parentClosePolicy: ParentClosePolicy.ABANDON,
-          args: [
-            {
-              id,
-              campaignId: input.id,
-              year: input.year,
-              clusterCode: input.clusterCode,
-              unitCode: su.unitCode,
-              parentUnitCode: su.parentUnitCode,
-              targetTitles: su.targetTitles,
-              ruleSet: input.ruleSet,
-              requestId: input.requestId,
-              unitKind: input.unitKinds?.[su.unitCode],
-            },
-          ],
-        });
-      }),
+      view.subUnits.map((su) => startNomination(su.unitCode, { parentUnitCode: su.parentUnitCode, targetTitles: su.targetTitles })),
     );
   }
   await signalNominations((u) =>

@@ -48,7 +48,8 @@ export function parseBound(field: 'from' | 'to', value: string): { at: Date; exc
   return { at, exclusive: false };
 }
 
-function toItem(e: AuditEventEntity): AuditEventItem {
+/** An audit event as the API shows it (search, export, a nomination's history). */
+export function toItem(e: AuditEventEntity): AuditEventItem {
   return {
     seq: e.seq,
     eventId: e.eventId,

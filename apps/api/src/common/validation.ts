@@ -1,8 +1,21 @@
 /** Validation rules shared by the DTOs. */
-import { Matches } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsInt, IsString, Matches, Max, Min } from 'class-validator';
 import { CODE_PATTERN } from '@tdkt/domain';
 
 /** A unit, cluster or rule-set code field (STP-HN, KV-TP-TW) (or, with each, an array of codes) with a message naming the field. */
 export function IsCode(field: string, options: { each?: boolean } = {}): PropertyDecorator {
   return Matches(CODE_PATTERN, { each: options.each, message: `${field} must ${options.each ? 'each ' : ''}be a code of 1-40 letters, digits, - or _` });
+}
+
+/** A year and a list of nominations of it: a council sitting's agenda, a Government submission. */
+export class YearNominationsDto {
+  @ApiProperty({ example: 2026 }) @IsInt() @Min(2000) @Max(2100) year!: number;
+  @ApiProperty({ example: ['2026:KV-TP-TW:STP-HN'] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(500)
+  @ArrayUnique()
+  @IsString({ each: true })
+  nominationIds!: string[];
 }

@@ -5,7 +5,7 @@
  */
 import { BadRequestException, Body, ConflictException, Controller, Get, Header, Inject, Injectable, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsString, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsString, Max, Min } from 'class-validator';
 import { In, type DataSource } from 'typeorm';
 import {
   closeCouncilSessionUpdate,
@@ -19,19 +19,12 @@ import { CouncilSessionEntity, NominationEntity, UnitEntity } from '@tdkt/persis
 import { Action, Roles, type ActionContext } from '../common/auth';
 import { ReadModel } from '../common/read-model';
 import { DATA_SOURCE } from '../common/tokens';
+import { YearNominationsDto } from '../common/validation';
 import { WorkflowGateway } from '../common/workflow-gateway';
 import { renderCouncilMinutes } from './minutes';
 
-export class OpenCouncilSessionDto {
-  @ApiProperty({ example: 2026 }) @IsInt() @Min(2000) @Max(2100) year!: number;
-  @ApiProperty({ example: ['2026:KV-TP-TW:STP-HN'] })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(500)
-  @ArrayUnique()
-  @IsString({ each: true })
-  nominationIds!: string[];
-}
+/** The agenda of a sitting: a year and its nominations. */
+export class OpenCouncilSessionDto extends YearNominationsDto {}
 
 export class CouncilVoteDto {
   @ApiProperty({ example: '2026:KV-TP-TW:STP-HN' }) @IsString() nominationId!: string;

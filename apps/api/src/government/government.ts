@@ -7,25 +7,18 @@
 import { BadRequestException, Body, ConflictException, Controller, Get, Inject, Injectable, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsInt, IsString, Max, Min } from 'class-validator';
+import { IsInt, Max, Min } from 'class-validator';
 import { In, type DataSource } from 'typeorm';
 import { governmentSubmissionUpdate, type NominationView } from '@tdkt/contracts';
 import { findRuleSet, governmentFlagQuota, nominationWorkflowId } from '@tdkt/domain';
 import { NominationEntity } from '@tdkt/persistence';
 import { Action, Roles, type ActionContext } from '../common/auth';
 import { DATA_SOURCE } from '../common/tokens';
+import { YearNominationsDto } from '../common/validation';
 import { WorkflowGateway } from '../common/workflow-gateway';
 
-export class GovernmentSubmissionDto {
-  @ApiProperty({ example: 2026 }) @IsInt() @Min(2000) @Max(2100) year!: number;
-  @ApiProperty({ example: ['2026:KV-TP-TW:THADS-HN'] })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(500)
-  @ArrayUnique()
-  @IsString({ each: true })
-  nominationIds!: string[];
-}
+/** A batch submitted to the Government: a year and its nominations. */
+export class GovernmentSubmissionDto extends YearNominationsDto {}
 
 export class QuotaQueryDto {
   @ApiProperty({ example: 2026 }) @Type(() => Number) @IsInt() @Min(2000) @Max(2100) year!: number;

@@ -19,6 +19,7 @@ import {
 } from '@tdkt/contracts';
 import { isFinalStage, nominationWorkflowId, type Actor } from '@tdkt/domain';
 import { AuditEventEntity, CampaignEntity, NominationEntity } from '@tdkt/persistence';
+import { toItem } from '../audit/audit';
 import { Action, Roles, type ActionContext } from '../common/auth';
 import { ReadModel } from '../common/read-model';
 import { actingUnits, canSeeNomination, isStaff, requireOwnUnit } from '../common/scope';
@@ -174,21 +175,7 @@ export class NominationsService {
     const events = await this.dataSource.getRepository(AuditEventEntity).find({ where: { subjectId: id }, order: { seq: 'ASC' } });
     return {
       nominationId: id,
-      items: events.map((e) => ({
-        seq: e.seq,
-        at: e.at.toISOString(),
-        actor: e.actor,
-        role: e.role,
-        actorUnitCode: e.actorUnitCode,
-        action: e.action,
-        fromStage: e.fromStage,
-        toStage: e.toStage,
-        reason: e.reason,
-        requestId: e.requestId,
-        data: e.data,
-        hash: e.hash,
-        prevHash: e.prevHash,
-      })),
+      items: events.map(toItem),
     };
   }
 }
