@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { ROOT, config, ensureNodeModules, ensurePostgres, run } from './lib/bootstrap.mjs';
 
-const COMMANDS = ['migrate', 'seed', 'audit-verify', 'reconcile'];
+const COMMANDS = ['migrate', 'seed', 'audit-verify', 'reconcile', 'registry-import'];
 const [command, ...rest] = process.argv.slice(2);
 if (!COMMANDS.includes(command)) {
   console.error(`[tdkt] usage: node infra/scripts/run.mjs <${COMMANDS.join('|')}> [args...]`);

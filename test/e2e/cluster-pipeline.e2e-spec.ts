@@ -283,6 +283,32 @@ describe(`cluster ${CLUSTER} ${YEAR}, from campaign to Government decision`, () 
     const history = await get('kiemtra', `/api/v1/nominations/${nid('THADS-HN')}/history`);
     expect(history.body.items.at(-1)).toMatchObject({ action: 'AWARD_REVOKED', actor: 'vutdkt', reason: body.reason });
     expect((await get('kiemtra', '/api/v1/audit/verify')).body.ok).toBe(true);
+    // The unit's award registry (hồ sơ thành tích) shows both flags, the Government's revoked.
+    const registry = await get(officer('THADS-HN'), `/api/v1/registry?unitCode=THADS-HN&year=${YEAR}`);
+    expect(registry.status).toBe(200);
+    expect(registry.body.items.map((a: { title: string; decisionNumber: string; revoked: { reason: string } | null }) => [a.title, a.decisionNumber, a.revoked?.reason ?? null])).toEqual([
+      ['GOVERNMENT_FLAG', '245/QĐ-TTg', `${body.reason} (9/QĐ-TTg)`],
+      ['MINISTRY_FLAG', `Hội đồng TĐKT phiên ${YEAR}-1`, null],
+    ]);
+  });
+
+  it('imports older awards from a spreadsheet over HTTP: all rows or none', async () => {
+    const csv = (rows: string[]) => Buffer.from(`\uFEFFMã đơn vị,Danh hiệu,Năm,Số quyết định,Ngày quyết định,Cơ quan ban hành\n${rows.join('\n')}`, 'utf8');
+    const bad = await stack.http
+      .post('/api/v1/registry/imports')
+      .set('Authorization', `Bearer ${await stack.token('vutdkt')}`)
+      .attach('file', csv(['STP-DN,Cờ thi đua ngành Tư pháp,2019,11/QĐ-BTP,10/01/2020,Bộ trưởng Bộ Tư pháp', 'NO-UNIT,Cờ thi đua ngành Tư pháp,2019,12/QĐ-BTP,10/01/2020,Bộ trưởng Bộ Tư pháp']), 'khen-thuong.csv');
+    expectStatus(bad, 400);
+    expect(bad.body.message).toEqual(['dòng 3, unitCode: không có đơn vị mã "NO-UNIT"']);
+    expect((await get('vutdkt', '/api/v1/registry?unitCode=STP-DN')).body.total).toBe(0);
+    const good = await stack.http
+      .post('/api/v1/registry/imports')
+      .set('Authorization', `Bearer ${await stack.token('vutdkt')}`)
+      .attach('file', csv(['STP-DN,Cờ thi đua ngành Tư pháp,2019,11/QĐ-BTP,10/01/2020,Bộ trưởng Bộ Tư pháp']), 'khen-thuong.csv');
+    expectStatus(good, 201);
+    expect(good.body).toMatchObject({ rows: 1, imported: 1 });
+    expect((await get('canbo.stp-dn', '/api/v1/registry?unitCode=STP-DN')).body.items[0]).toMatchObject({ titleName: 'Cờ thi đua ngành Tư pháp', year: 2019, source: 'IMPORT' });
+    expectStatus(await stack.http.post('/api/v1/registry/imports').set('Authorization', `Bearer ${await stack.token(officer('STP-DN'))}`).attach('file', csv([]), 'x.csv'), 403);
   });
 
   it('lets Temporal find the nominations by cluster and stage (search attributes)', async () => {

@@ -28,6 +28,7 @@ import { HealthController } from './health/health';
 import { MeController, TasksService } from './me/tasks';
 import { NominationsController, NominationsService } from './nominations/nominations';
 import { NotificationsController, NotificationsService } from './notifications/notifications';
+import { RegistryController, RegistryService } from './registry/registry';
 import { OrgController, OrgService } from './org/org';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -90,6 +91,7 @@ export class AppModule {
         AuditController,
         MeController,
         NotificationsController,
+        RegistryController,
         MetricsController,
       ],
       providers: [
@@ -123,6 +125,7 @@ export class AppModule {
         GovernmentService,
         TasksService,
         NotificationsService,
+        RegistryService,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },

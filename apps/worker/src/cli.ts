@@ -5,12 +5,16 @@
  *   audit-verify  recompute the audit chain and name the first bad link (exit 1 when broken)
  *   reconcile     compare each nomination's audit trail with its Temporal workflow history
  *                 (exit 1 when any differs); optional nomination ids restrict it
+ *   registry-import <file.xlsx|file.csv>  older awards into the registry: all rows or none,
+ *                 errors listed with their row numbers (exit 1), progress on stderr
  */
 import 'reflect-metadata';
-import { createDataSource, ensureDatabase, runMigrations, seedOrganisation, verifyAuditChain } from '@tdkt/persistence';
+import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { createDataSource, ensureDatabase, importAwards, parseCsv, parseXlsx, runMigrations, seedOrganisation, verifyAuditChain } from '@tdkt/persistence';
 import { reconcileCommand } from './reconcile';
 
-const COMMANDS = ['migrate', 'seed', 'audit-verify', 'reconcile'] as const;
+const COMMANDS = ['migrate', 'seed', 'audit-verify', 'reconcile', 'registry-import'] as const;
 
 async function main(command: string | undefined, args: string[]): Promise<number> {
   if (!COMMANDS.includes(command as never)) {
@@ -35,6 +39,22 @@ async function main(command: string | undefined, args: string[]): Promise<number
       });
       console.log(`[cli] seeded ${counts.units} units and ${counts.users} users`);
       return 0;
+    }
+    if (command === 'registry-import') {
+      const file = args[0];
+      if (!file) {
+        console.error('usage: cli registry-import <file.xlsx|file.csv>');
+        return 2;
+      }
+      const table = file.toLowerCase().endsWith('.xlsx') ? await parseXlsx(readFileSync(file)) : parseCsv(readFileSync(file, 'utf8'));
+      const imported = await importAwards(dataSource, table, {
+        batch: `cli-${randomUUID()}`,
+        onProgress: (phase, done, total) => process.stderr.write(`\r[cli] ${phase === 'check' ? 'checked' : 'written'} ${done}/${total} rows`),
+      });
+      process.stderr.write('\n');
+      for (const e of imported.errors) console.error(`[cli] dòng ${e.row}, ${e.field}: ${e.message}`);
+      console.log(`[cli] ${imported.imported} of ${imported.rows} rows imported${imported.errors.length ? ' (nothing imported: fix the rows above and run again)' : ''}`);
+      return imported.errors.length ? 1 : 0;
     }
     const result = await verifyAuditChain(dataSource, {
       onProgress: (checked) => process.stderr.write(`\r[cli] verified ${checked} events`),

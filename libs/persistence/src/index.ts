@@ -9,3 +9,5 @@ export * from './seed/seed';
 export * from './testing';
 export * from './ballot-seal';
 export * from './notifications';
+export * from './registry';
+export * from './registry-import';

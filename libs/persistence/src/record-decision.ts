@@ -8,6 +8,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { NominationView, Projection, RecordDecisionInput, RecordDecisionResult } from '@tdkt/contracts';
 import { GENESIS_HASH, hashAuditEvent } from './audit-chain';
 import { insertNotifications, type NotificationOptions } from './notifications';
+import { syncAwardsOf } from './registry';
 
 /** One lock for the chain: events get consecutive seq numbers in commit order. */
 const AUDIT_CHAIN_LOCK = 0x7464_6b74; // "tdkt"
@@ -121,6 +122,7 @@ async function applyProjection(tx: EntityManager, p: Projection): Promise<void> 
        WHERE nomination.version < EXCLUDED.version`,
       [v.id, v.campaignId, v.year, v.clusterCode, v.unitCode, v.stage, JSON.stringify(v.titles), JSON.stringify(v), v.version, v.updatedAt],
     );
+    await syncAwardsOf(tx, v);
   } else {
     const v = p.view;
     await tx.query(
