@@ -368,7 +368,12 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
                 ? [`this run-off round decides ${runoff.title} only`]
                 : []),
             ]
-          : validateClusterBallot(ballot, { ...vote, candidates: firstRoundCandidates, rules: ruleSet.clusterVote });
+          : validateClusterBallot(ballot, {
+              ...vote,
+              candidates: firstRoundCandidates,
+              rules: ruleSet.clusterVote,
+              voter: { unitCode: a.unitCode, ownUnits: view.subUnits.filter((su) => su.parentUnitCode === a.unitCode).map((su) => su.unitCode) },
+            });
         if (problems.length) reject('Invalid', problems.join('; '));
       },
     },

@@ -396,3 +396,26 @@ describe('resolveClusterVote — kết quả cả vòng chính và các vòng b�
     expect(() => resolveClusterVote(main, rounds)).toThrow(/does not match the pending run-off/);
   });
 });
+
+describe('validateClusterBallot — bỏ phiếu cho chính mình (allowSelfVote)', () => {
+  const base = {
+    ministryFlagSeats: 2,
+    governmentFlagSeats: 1,
+    candidates: { MINISTRY_FLAG: codes('A B C CC-A1'), GOVERNMENT_FLAG: codes('A B') },
+  };
+  const forbid = { ...rules, allowSelfVote: false };
+  it.each<[string, ClusterBallot, typeof rules, string[]]>([
+    ['allowed when the rule set says nothing', { ministryFlag: codes('A B'), governmentFlag: codes('A') }, rules, []],
+    ['allowed when the rule set allows it', { ministryFlag: codes('A B'), governmentFlag: codes('A') }, { ...rules, allowSelfVote: true }, []],
+    [
+      'refused for itself, per title',
+      { ministryFlag: codes('A B'), governmentFlag: codes('A') },
+      forbid,
+      ['MINISTRY_FLAG: A may not vote for itself under this rule set', 'GOVERNMENT_FLAG: A may not vote for itself under this rule set'],
+    ],
+    ['refused for its own sub-unit', { ministryFlag: codes('CC-A1 B'), governmentFlag: [] }, forbid, ['MINISTRY_FLAG: A may not vote for its own unit CC-A1 under this rule set']],
+    ['other units are fine', { ministryFlag: codes('B C'), governmentFlag: codes('B') }, forbid, []],
+  ])('%s', (_name, ballot, r, problems) => {
+    expect(validateClusterBallot(ballot, { ...base, rules: r, voter: { unitCode: 'A', ownUnits: ['CC-A1'] } })).toEqual(problems);
+  });
+});

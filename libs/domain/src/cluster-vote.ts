@@ -78,6 +78,8 @@ export interface ClusterBallotContext {
   governmentFlagSeats: number;
   candidates: ClusterCandidates;
   rules: ClusterVoteRules;
+  /** The voting unit and the units it answers for (its sub-units), checked when the rule set forbids a self vote. */
+  voter?: { unitCode: string; ownUnits?: string[] };
 }
 
 export interface RunoffInput {
@@ -133,6 +135,14 @@ export function validateClusterBallot(ballot: ClusterBallot, ctx: ClusterBallotC
       'is not a candidate for this title',
     ),
   ];
+  if (ctx.rules.allowSelfVote === false && ctx.voter) {
+    const own = new Set([ctx.voter.unitCode, ...(ctx.voter.ownUnits ?? [])]);
+    for (const [title, picks] of [['MINISTRY_FLAG', ballot?.ministryFlag], ['GOVERNMENT_FLAG', ballot?.governmentFlag]] as const) {
+      for (const unit of Array.isArray(picks) ? new Set(picks) : []) {
+        if (own.has(unit)) problems.push(`${title}: ${ctx.voter.unitCode} may not vote for ${unit === ctx.voter.unitCode ? 'itself' : `its own unit ${unit}`} under this rule set`);
+      }
+    }
+  }
   if (ctx.rules.governmentSubsetOfMinistry && Array.isArray(ballot?.governmentFlag) && Array.isArray(ballot?.ministryFlag)) {
     for (const unit of new Set(ballot.governmentFlag)) {
       if (!ballot.ministryFlag.includes(unit)) problems.push(`GOVERNMENT_FLAG: ${unit} is not among this ballot's MINISTRY_FLAG choices`);

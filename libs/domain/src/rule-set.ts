@@ -37,6 +37,11 @@ export interface RuleSet {
     governmentSubsetOfMinistry: boolean;
     /** A unit that did not register for a title cannot be proposed for it. */
     requireRegistrationForTitle: boolean;
+    /**
+     * May a member unit vote for itself (or for its own sub-units)? Absent: yes (cluster practice
+     * varies; a rule set that forbids it says `false`).
+     */
+    allowSelfVote?: boolean;
   };
   council: {
     /** Members present / all council members needed to decide (≥). DOMAIN: 2/3. */

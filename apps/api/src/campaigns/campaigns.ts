@@ -197,7 +197,13 @@ export class CampaignsService {
         ]
       : validateClusterBallot(
           { ministryFlag: dto.ministryFlag, governmentFlag: dto.governmentFlag },
-          { ministryFlagSeats: vote.ministryFlagSeats, governmentFlagSeats: vote.governmentFlagSeats, candidates: vote.candidates, rules: this.ruleSetOf(campaign).clusterVote },
+          {
+            ministryFlagSeats: vote.ministryFlagSeats,
+            governmentFlagSeats: vote.governmentFlagSeats,
+            candidates: vote.candidates,
+            rules: this.ruleSetOf(campaign).clusterVote,
+            voter: { unitCode: dto.unitCode, ownUnits: campaign.view.subUnits.filter((su) => su.parentUnitCode === dto.unitCode).map((su) => su.unitCode) },
+          },
         );
     if (problems.length) throw new BadRequestException(problems);
     const receipt = ctx.updateId ? derivedReceipt(this.ballotKey, ctx.updateId) : randomBytes(24).toString('base64url');
