@@ -1,0 +1,154 @@
+// Scenario 4: how fast the audit chain verifies. Optionally appends `syntheticEvents` chained
+// events first (hashes from the same hashAuditEvent the product uses), then times
+// verifyAuditChain (the code behind `npm run audit:verify` and GET /audit/verify) in this process.
+// Loads the compiled product code from dist/ (the bench builds it first).
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { nowMs } from './util.mjs';
+
+/** opts: { root, databaseUrl, syntheticEvents, ceilingEvents, ceilingWriters, log } */
+export async function runAudit(opts) {
+  const require = createRequire(path.join(opts.root, 'package.json'));
+  require(path.join(opts.root, 'infra', 'runtime', 'register-paths.cjs'));
+  require('reflect-metadata');
+  const persistence = require(path.join(opts.root, 'dist', 'libs', 'persistence', 'src', 'index.js'));
+  const dataSource = await persistence.createDataSource(opts.databaseUrl, { poolSize: 2 }).initialize();
+  try {
+    const [{ count: before }] = await dataSource.query('SELECT count(*)::int AS count FROM audit_event');
+    let insert = null;
+    if (opts.syntheticEvents > 0) insert = await appendSynthetic(dataSource, persistence, opts.syntheticEvents, opts.log);
+    // With one writer too: when 10 writers get no more than one, the lock serializes them.
+    const ceiling =
+      opts.ceilingEvents > 0 ? await recordDecisionCeiling(opts, persistence, opts.ceilingEvents, opts.ceilingWriters ?? 10) : null;
+    if (ceiling) ceiling.oneWriter = await recordDecisionCeiling(opts, persistence, Math.ceil(opts.ceilingEvents / 3), 1);
+    const [{ count: total }] = await dataSource.query('SELECT count(*)::int AS count FROM audit_event');
+    opts.log(`audit: verifying ${total} events`);
+    const started = nowMs();
+    const result = await persistence.verifyAuditChain(dataSource);
+    const seconds = (nowMs() - started) / 1000;
+    if (!result.ok) throw new Error(`the audit chain does not verify: ${JSON.stringify(result)}`);
+    return {
+      pipelineEvents: before,
+      syntheticEvents: opts.syntheticEvents || 0,
+      checked: result.checked,
+      seconds,
+      eventsPerSecond: result.checked / seconds,
+      insert,
+      recordDecisionCeiling: ceiling,
+    };
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+async function appendSynthetic(dataSource, persistence, count, log) {
+  const [last] = await dataSource.query('SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1');
+  let seq = last ? Number(last.seq) : 0;
+  let prevHash = last ? last.hash : persistence.GENESIS_HASH;
+  const base = Date.parse('2041-01-01T00:00:00.000Z');
+  const batch = 5_000;
+  const started = nowMs();
+  const actions = ['SELF_ASSESSMENT_SUBMITTED', 'REVIEW_APPROVED', 'COUNCIL_DECIDED', 'GOVERNMENT_DECISION_RECORDED'];
+  for (let done = 0; done < count;) {
+    const size = Math.min(batch, count - done);
+    const cols = Array.from({ length: 16 }, () => []);
+    for (let i = 0; i < size; i++) {
+      seq += 1;
+      const unit = `SYN-U${String(seq % 100_000).padStart(6, '0')}`;
+      const fields = {
+        seq,
+        eventId: `bench-synthetic#${seq}`,
+        at: new Date(base + seq).toISOString(),
+        actor: 'vutdkt',
+        role: 'DEPARTMENT_REVIEWER',
+        actorUnitCode: null,
+        action: actions[seq % actions.length],
+        subjectType: 'NOMINATION',
+        subjectId: `2041:SYN:${unit}`,
+        fromStage: 'DEPARTMENT_REVIEW',
+        toStage: 'COUNCIL_DECISION',
+        reason: 'Hồ sơ đầy đủ, đủ điều kiện',
+        requestId: null,
+        data: { synthetic: true, n: seq },
+      };
+      const hash = persistence.hashAuditEvent(prevHash, fields);
+      const row = [
+        seq,
+        fields.eventId,
+        fields.at,
+        fields.actor,
+        fields.role,
+        fields.actorUnitCode,
+        fields.action,
+        fields.subjectType,
+        fields.subjectId,
+        fields.fromStage,
+        fields.toStage,
+        fields.reason,
+        fields.requestId,
+        JSON.stringify(fields.data),
+        prevHash,
+        hash,
+      ];
+      row.forEach((v, c) => cols[c].push(v));
+      prevHash = hash;
+    }
+    await dataSource.query(
+      `INSERT INTO audit_event (seq, event_id, at, actor, role, actor_unit_code, action, subject_type, subject_id,
+                                from_stage, to_stage, reason, request_id, data, prev_hash, hash, recorded_at)
+       SELECT s, e, a, ac, r, au, act, st, sid, fs, ts, re, rid, d::jsonb, ph, h, now()
+         FROM unnest($1::bigint[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+                     $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[])
+           AS t(s, e, a, ac, r, au, act, st, sid, fs, ts, re, rid, d, ph, h)`,
+      cols,
+    );
+    done += size;
+    if (done % 100_000 === 0 || done === count) log(`audit: appended ${done}/${count} synthetic events`);
+  }
+  const seconds = (nowMs() - started) / 1000;
+  return { events: count, seconds, eventsPerSecond: count / seconds };
+}
+
+/**
+ * The ceiling of the audit writer: the product's recordDecision called directly by
+ * `writers` concurrent callers (the worker's pool is 10 connections), each event alone in its
+ * transaction behind the global advisory lock, with no read-model projection (so the real
+ * transactions, which also upsert a snapshot, are slower: this is an upper bound).
+ */
+async function recordDecisionCeiling(opts, persistence, count, writers) {
+  const dataSource = await persistence.createDataSource(opts.databaseUrl, { poolSize: writers }).initialize();
+  try {
+    let next = 0;
+    const started = nowMs();
+    await Promise.all(
+      Array.from({ length: writers }, async () => {
+        while (next < count) {
+          const i = next++;
+          await persistence.recordDecision(dataSource, {
+            event: {
+              eventId: `bench-ceiling#${opts.runId}#${writers}#${i}`,
+              at: new Date().toISOString(),
+              subjectType: 'NOMINATION',
+              subjectId: `2041:CEIL:U${i % 1000}`,
+              actor: 'vutdkt',
+              role: 'DEPARTMENT_REVIEWER',
+              actorUnitCode: null,
+              action: 'REVIEW_APPROVED',
+              fromStage: 'DEPARTMENT_REVIEW',
+              toStage: 'COUNCIL_DECISION',
+              reason: 'Hồ sơ đầy đủ',
+              requestId: null,
+              data: { i },
+            },
+            projections: [],
+          });
+        }
+      }),
+    );
+    const seconds = (nowMs() - started) / 1000;
+    opts.log(`audit: recordDecision ceiling ${Math.round(count / seconds)} events/s (${writers} writers)`);
+    return { events: count, writers, seconds, eventsPerSecond: count / seconds };
+  } finally {
+    await dataSource.destroy();
+  }
+}
