@@ -83,6 +83,7 @@ try {
         ...process.env,
         TEMPORAL_CLI_PATH: tools.temporalCli,
         TEMPORAL_TEST_SERVER_PATH: tools.testServer,
+        SCHEMATHESIS_PATH: tools.schemathesis,
         TEST_DATABASE_ADMIN_URL: tools.adminUrl,
         TDKT_SUMMARY_FILE: summaryFile,
       },

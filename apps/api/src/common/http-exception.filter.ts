@@ -20,13 +20,39 @@ const REASONS: Record<number, string> = {
 };
 
 export function isUnavailable(err: unknown): boolean {
+  // The error itself or what it wraps (a client's "Failed to …" around a connection error).
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (isUnavailableError(e)) return true;
+  }
+  return false;
+}
+
+function isUnavailableError(err: unknown): boolean {
   const e = err as { code?: unknown; message?: unknown } | null;
   const code = typeof e?.code === 'string' ? e.code : '';
   const message = typeof e?.message === 'string' ? e.message : '';
   return (
-    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', '57P01', '57P03', '08006', '08001'].includes(code) ||
-    /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|UNAVAILABLE/i.test(message)
+    // 57P01-57P03: the server is shutting down, crashed or starting; 53300: no connection slot;
+    // 08xxx: the connection failed or broke.
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '53300', '08006', '08001', '08003', '08004'].includes(code) ||
+    // A database that refuses connections (ALLOW_CONNECTIONS false, 55000) is down for us too.
+    /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|UNAVAILABLE|is not currently accepting connections|terminating connection/i.test(message)
   );
+}
+
+/** Which dependency an "unavailable" error is about, for the 503's message. */
+export function unavailableService(err: unknown): string {
+  const e = err as { code?: unknown; message?: unknown; name?: unknown; severity?: unknown; cause?: unknown } | null;
+  const message = typeof e?.message === 'string' ? e.message : '';
+  const cause = e?.cause as { message?: unknown } | undefined;
+  if (/UNAVAILABLE|grpc|temporal/i.test(`${message} ${typeof cause?.message === 'string' ? cause.message : ''}`) || e?.name === 'ServiceError') {
+    return 'the workflow engine (Temporal)';
+  }
+  const code = typeof e?.code === 'string' ? e.code : '';
+  if (/^[0-9A-Z]{5}$/.test(code) || e?.severity !== undefined || e?.name === 'QueryFailedError' || /Connection terminated|database|connect/i.test(message)) {
+    return 'the database';
+  }
+  return 'a service the API depends on (database or Temporal)';
 }
 
 @Catch()
@@ -50,12 +76,14 @@ export class HttpExceptionFilter implements ExceptionFilter {
       message = 'the request body is too large';
     } else if (isUnavailable(exception)) {
       status = 503;
-      message = 'a service the API depends on (database or Temporal) is unavailable; try again shortly';
+      message = `${unavailableService(exception)} is unavailable; try again shortly`;
       this.logger.warn(`dependency unavailable: ${(exception as Error).message}`);
     } else {
       this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
     }
     if (res.headersSent) return;
-    res.status(status).json({ statusCode: status, error: REASONS[status] ?? 'Error', message });
+    // Explicitly JSON: a route that declared another type (the council minutes are text/html) has
+    // set it already, and res.json() keeps a Content-Type it finds.
+    res.status(status).type('application/json').json({ statusCode: status, error: REASONS[status] ?? 'Error', message });
   }
 }

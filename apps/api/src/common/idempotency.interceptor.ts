@@ -3,6 +3,13 @@
  * gets it back unchanged; the same key with another body is a 422, and a retry while the first
  * request still runs a 409. The key also becomes the Temporal update id, so even a retry that
  * races the first request reaches the workflow as the same update, never as a second decision.
+ *
+ * A first request holds its key with a lease: its row's updated_at is refreshed every
+ * LEASE_HEARTBEAT_MS while it runs. When the API process dies mid-request (kill -9, OOM, a
+ * database that went away before the answer was stored), the row stays IN_PROGRESS with a lease
+ * nobody renews: after LEASE_MS a retry takes the key over and runs the request again, which is
+ * safe because it reaches Temporal as the same update id (Temporal answers with the first
+ * outcome instead of deciding twice). Without the lease such a key would answer 409 forever.
  */
 import {
   BadRequestException,
@@ -27,7 +34,21 @@ import { DATA_SOURCE } from './tokens';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
+/**
+ * JSON for a jsonb column. Postgres cannot store the NUL character (\u0000) in text or jsonb, and
+ * a refusal may quote the client's input (a 400 naming a field "a\u0000b"): NUL is stored as
+ * U+FFFD, so the replay of such an answer differs from the first by that character only.
+ */
+export function storableJson(value: unknown): string {
+  return JSON.stringify(value).replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1\\ufffd');
+}
+
 const NO_STORED_RESPONSE = 'tdkt:no-stored-response';
+
+/** A first request renews its hold on the key this often... */
+export const LEASE_HEARTBEAT_MS = 2_000;
+/** ...and a key not renewed for this long belongs to a request whose process is gone. */
+export const LEASE_MS = 10_000;
 /**
  * For a route whose response must not be kept (a ballot's receipt): the Idempotency-Key still
  * becomes the Temporal update id, so a retry is the same update and gets the same result, and the
@@ -77,17 +98,40 @@ export class IdempotencyInterceptor implements NestInterceptor {
       if (first.method !== req.method || first.path !== path || first.body_hash !== bodyHash) {
         throw new UnprocessableEntityException('this Idempotency-Key was used for another request; use a new key for a new request');
       }
-      if (first.state !== 'DONE') throw new ConflictException('the first request with this Idempotency-Key is still being processed');
+      if (first.state !== 'DONE') {
+        // Abandoned by a process that died mid-request: take the key over (one retry wins) and run it again.
+        // A SELECT around the UPDATE: TypeORM returns [rows, count] for a bare UPDATE, rows for a SELECT.
+        const [{ taken }]: { taken: number }[] = await this.dataSource.query(
+          `WITH t AS (
+             UPDATE idempotency_record SET updated_at = now()
+              WHERE key = $1 AND state = 'IN_PROGRESS' AND updated_at < now() - make_interval(secs => $2) RETURNING key
+           ) SELECT count(*)::int AS taken FROM t`,
+          [scopedKey, LEASE_MS / 1000],
+        );
+        if (taken === 0) throw new ConflictException('the first request with this Idempotency-Key is still being processed; retry shortly');
+        return this.runFirst(next, res, scopedKey);
+      }
       res.setHeader('Idempotent-Replayed', 'true');
       if (first.response_status >= 400) throw new HttpException({ message: first.response_body?.message }, first.response_status);
       res.status(first.response_status);
       return first.response_body;
     }
+    return this.runFirst(next, res, scopedKey);
+  }
+
+  /** Runs the request that holds the key (renewing its lease) and stores its answer. */
+  private async runFirst(next: CallHandler, res: Response, scopedKey: string): Promise<unknown> {
+    const heartbeat = setInterval(() => {
+      this.dataSource
+        .query("UPDATE idempotency_record SET updated_at = now() WHERE key = $1 AND state = 'IN_PROGRESS'", [scopedKey])
+        .catch(() => undefined);
+    }, LEASE_HEARTBEAT_MS);
+    heartbeat.unref();
     try {
       const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
       await this.dataSource.query(
         "UPDATE idempotency_record SET state = 'DONE', response_status = $2, response_body = $3, updated_at = now() WHERE key = $1",
-        [scopedKey, res.statusCode, JSON.stringify(body ?? null)],
+        [scopedKey, res.statusCode, storableJson(body ?? null)],
       );
       return body;
     } catch (err) {
@@ -95,15 +139,23 @@ export class IdempotencyInterceptor implements NestInterceptor {
       if (err instanceof HttpException && err.getStatus() < 500) {
         const response = err.getResponse();
         const message = typeof response === 'string' ? response : (response as { message?: unknown }).message;
-        await this.dataSource.query(
-          "UPDATE idempotency_record SET state = 'DONE', response_status = $2, response_body = $3, updated_at = now() WHERE key = $1",
-          [scopedKey, err.getStatus(), JSON.stringify({ message })],
-        );
+        try {
+          await this.dataSource.query(
+            "UPDATE idempotency_record SET state = 'DONE', response_status = $2, response_body = $3, updated_at = now() WHERE key = $1",
+            [scopedKey, err.getStatus(), storableJson({ message })],
+          );
+        } catch {
+          // Not stored (the database went away): the client still gets its 4xx, and a retry,
+          // which decides nothing either, gets it again.
+          await this.dataSource.query('DELETE FROM idempotency_record WHERE key = $1', [scopedKey]).catch(() => undefined);
+        }
       } else {
         // Failed for reasons of our own (5xx): forget the key so a retry runs again.
         await this.dataSource.query('DELETE FROM idempotency_record WHERE key = $1', [scopedKey]).catch(() => undefined);
       }
       throw err;
+    } finally {
+      clearInterval(heartbeat);
     }
   }
 }

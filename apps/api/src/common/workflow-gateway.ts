@@ -23,6 +23,7 @@ import {
   WorkflowFailedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
   isGrpcServiceError,
 } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
@@ -55,16 +56,24 @@ export function toHttpError(err: unknown, what: string): never {
     if (cause instanceof ApplicationFailure && isRejectionType(cause.type)) throw statusException(REJECTION_STATUS[cause.type], cause.message);
     throw new ConflictException(`${what} was refused: ${cause?.message ?? err.message}`);
   }
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+    // Accepted or not, the decision is still under way (a busy workflow): the same request with the
+    // same Idempotency-Key later gets its result, never a second decision.
+    throw new ServiceUnavailableException(`${what} is taking longer than expected; retry the same request (same Idempotency-Key) shortly`);
+  }
   if (err instanceof WorkflowNotFoundError) throw new ConflictException(`${what}: the workflow is not running (already finished or not started)`);
-  if (isGrpcServiceError(err)) {
-    if (err.code === GRPC_UNAVAILABLE || err.code === GRPC_DEADLINE_EXCEEDED) {
+  // The client wraps the gRPC error (ServiceError "Failed to …" with the gRPC status as its cause).
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (isGrpcServiceError(e)) {
+      if (e.code === GRPC_UNAVAILABLE || e.code === GRPC_DEADLINE_EXCEEDED) {
+        throw new ServiceUnavailableException('the workflow engine (Temporal) is unavailable; try again shortly');
+      }
+      if (e.code === 5 /* NOT_FOUND */) throw new ConflictException(`${what}: the workflow is not running (already finished or not started)`);
+    }
+    const message = e instanceof Error ? e.message : String(e);
+    if (/UNAVAILABLE|ECONNREFUSED|failed to connect|Connection refused/i.test(message)) {
       throw new ServiceUnavailableException('the workflow engine (Temporal) is unavailable; try again shortly');
     }
-    if (err.code === 5 /* NOT_FOUND */) throw new ConflictException(`${what}: the workflow is not running (already finished or not started)`);
-  }
-  const message = err instanceof Error ? err.message : String(err);
-  if (/UNAVAILABLE|ECONNREFUSED|failed to connect|Connection refused/i.test(message)) {
-    throw new ServiceUnavailableException('the workflow engine (Temporal) is unavailable; try again shortly');
   }
   throw err;
 }

@@ -11,27 +11,27 @@ import { DATA_SOURCE } from '../common/tokens';
 
 
 export class CreateUnitDto {
-  @ApiProperty({ example: 'STP-HN' }) @IsCode('code') code!: string;
-  @ApiProperty({ example: 'Sở Tư pháp TP Hà Nội' }) @IsString() @MinLength(1) @MaxLength(300) name!: string;
+  @ApiProperty({ example: 'STP-HN', pattern: '^[A-Za-z0-9_-]{1,40}$' }) @IsCode('code') code!: string;
+  @ApiProperty({ example: 'Sở Tư pháp TP Hà Nội', minLength: 1, maxLength: 300 }) @IsString() @MinLength(1) @MaxLength(300) name!: string;
   @ApiProperty({ enum: UNIT_KINDS }) @IsIn(UNIT_KINDS) kind!: UnitKind;
-  @ApiPropertyOptional({ example: 'THADS-HN' }) @IsOptional() @IsCode('parentCode') parentCode?: string;
+  @ApiPropertyOptional({ example: 'THADS-HN', pattern: '^[A-Za-z0-9_-]{1,40}$' }) @IsOptional() @IsCode('parentCode') parentCode?: string;
 }
 
 export class CreateUserDto {
-  @ApiProperty({ example: 'canbo.stp-hn2' })
+  @ApiProperty({ example: 'canbo.stp-hn2', pattern: '^[a-z0-9._-]{3,60}$' })
   @Matches(/^[a-z0-9._-]{3,60}$/, { message: 'username must be 3-60 lowercase letters, digits, ., _ or -' })
   username!: string;
-  @ApiProperty({ minLength: 8 }) @IsString() @MinLength(8) @MaxLength(200) password!: string;
-  @ApiProperty({ example: 'Nguyễn Văn An' }) @IsString() @MinLength(1) @MaxLength(200) fullName!: string;
-  @ApiProperty({ enum: ROLES, isArray: true })
+  @ApiProperty({ minLength: 8, maxLength: 200 }) @IsString() @MinLength(8) @MaxLength(200) password!: string;
+  @ApiProperty({ example: 'Nguyễn Văn An', minLength: 1, maxLength: 200 }) @IsString() @MinLength(1) @MaxLength(200) fullName!: string;
+  @ApiProperty({ enum: ROLES, isArray: true, minItems: 1, maxItems: ROLES.length, uniqueItems: true })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(ROLES.length)
   @ArrayUnique()
   @IsIn(ROLES, { each: true })
   roles!: Role[];
-  @ApiPropertyOptional({ example: 'STP-HN' }) @IsOptional() @IsCode('unitCode') unitCode?: string;
-  @ApiPropertyOptional({ example: 'canbo@stp.hanoi.gov.vn', description: 'where reminders are e-mailed' })
+  @ApiPropertyOptional({ example: 'STP-HN', pattern: '^[A-Za-z0-9_-]{1,40}$' }) @IsOptional() @IsCode('unitCode') unitCode?: string;
+  @ApiPropertyOptional({ example: 'canbo@stp.hanoi.gov.vn', format: 'email', description: 'where reminders are e-mailed' })
   @IsOptional()
   @IsEmail({}, { message: 'email must be an e-mail address' })
   email?: string;
