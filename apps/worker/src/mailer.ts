@@ -8,6 +8,7 @@
  */
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { DataSource } from 'typeorm';
+import { updateReturning } from '@tdkt/persistence';
 
 export interface MailerOptions {
   dataSource: DataSource;
@@ -43,7 +44,8 @@ export class EmailDispatcher {
   /** Sends what is pending now; returns how many were sent. */
   async sweep(): Promise<number> {
     const reclaimSeconds = Math.ceil((this.o.reclaimAfterMs ?? 60_000) / 1000);
-    const claimed: OutboxRow[] | [OutboxRow[], number] = await this.o.dataSource.query(
+    const rows = await updateReturning<OutboxRow>(
+      this.o.dataSource,
       `UPDATE email_outbox SET state = 'SENDING', attempts = attempts + 1, claimed_at = now()
         WHERE id IN (SELECT id FROM email_outbox
                       WHERE state = 'PENDING' OR (state = 'SENDING' AND claimed_at < now() - make_interval(secs => $1))
@@ -51,8 +53,6 @@ export class EmailDispatcher {
         RETURNING id, recipient, subject, body, message_id`,
       [reclaimSeconds, this.o.batchSize ?? 50],
     );
-    // TypeORM returns [rows, affected] for an UPDATE ... RETURNING on Postgres.
-    const rows = (Array.isArray(claimed[0]) ? claimed[0] : claimed) as OutboxRow[];
     let sent = 0;
     for (const row of rows.sort((a, b) => Number(a.id) - Number(b.id))) {
       try {

@@ -11,3 +11,4 @@ export * from './ballot-seal';
 export * from './notifications';
 export * from './registry';
 export * from './registry-import';
+export * from './query';

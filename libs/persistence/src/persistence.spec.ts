@@ -6,6 +6,7 @@ import {
   hashPassword,
   recordDecision,
   seedOrganisation,
+  updateReturning,
   verifyAuditChain,
   verifyPassword,
   type TestDatabase,
@@ -186,5 +187,13 @@ describe('seedOrganisation', () => {
     expect(byName.get('chutich')?.roles).toEqual(['COUNCIL_CHAIR', 'COUNCIL_MEMBER']);
     await expect(verifyPassword('Demo@test-1', byName.get('thutruong.thads-hcm')!.password_hash)).resolves.toBe(true);
     await expect(verifyPassword('Admin@test-1', byName.get('admin')!.password_hash)).resolves.toBe(true);
+  });
+});
+
+describe('updateReturning', () => {
+  it('gives the rows of an UPDATE … RETURNING (TypeORM answers [rows, count] for it)', async () => {
+    const rows = await updateReturning<{ username: string }>(db.dataSource, "UPDATE app_user SET active = true WHERE username = 'admin' RETURNING username");
+    expect(rows).toEqual([{ username: 'admin' }]);
+    expect(await updateReturning(db.dataSource, "UPDATE app_user SET active = true WHERE username = 'nobody' RETURNING username")).toEqual([]);
   });
 });

@@ -28,7 +28,7 @@ import { createHash } from 'node:crypto';
 import type { Response } from 'express';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import type { DataSource } from 'typeorm';
-import { canonicalJson } from '@tdkt/persistence';
+import { canonicalJson, updateReturning } from '@tdkt/persistence';
 import type { AuthedRequest } from './auth';
 import { DATA_SOURCE } from './tokens';
 
@@ -100,15 +100,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
       }
       if (first.state !== 'DONE') {
         // Abandoned by a process that died mid-request: take the key over (one retry wins) and run it again.
-        // A SELECT around the UPDATE: TypeORM returns [rows, count] for a bare UPDATE, rows for a SELECT.
-        const [{ taken }]: { taken: number }[] = await this.dataSource.query(
-          `WITH t AS (
-             UPDATE idempotency_record SET updated_at = now()
-              WHERE key = $1 AND state = 'IN_PROGRESS' AND updated_at < now() - make_interval(secs => $2) RETURNING key
-           ) SELECT count(*)::int AS taken FROM t`,
+        const taken = await updateReturning(
+          this.dataSource,
+          `UPDATE idempotency_record SET updated_at = now()
+            WHERE key = $1 AND state = 'IN_PROGRESS' AND updated_at < now() - make_interval(secs => $2) RETURNING key`,
           [scopedKey, LEASE_MS / 1000],
         );
-        if (taken === 0) throw new ConflictException('the first request with this Idempotency-Key is still being processed; retry shortly');
+        if (taken.length === 0) throw new ConflictException('the first request with this Idempotency-Key is still being processed; retry shortly');
         return this.runFirst(next, res, scopedKey);
       }
       res.setHeader('Idempotent-Replayed', 'true');
