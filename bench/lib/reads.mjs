@@ -3,11 +3,22 @@
 // (GET /nominations?year=&page=<random>&pageSize=20) and the detail (GET /nominations/:id of a
 // random nomination of the run). Latency is measured from the scheduled send time, so a stalled
 // server shows up in the figures instead of silently slowing the load (no coordinated omission).
+// With `syntheticNominations`, that many more read-model rows (copies of one of the run's
+// nominations under synthetic unit codes) are added to the year first, so the reads run over a
+// large table (the issue's "100k nominations") without driving each through the pipeline.
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { JsonClient, Recorder, nowMs, sleep } from './util.mjs';
 
-/** opts: { api, token, year, nominationIds, rate, seconds, log } */
+/** opts: { api, token, year, nominationIds, rate, seconds, log, root?, databaseUrl?, syntheticNominations? } */
 export async function runReads(opts) {
-  const { rate, seconds, nominationIds, year } = opts;
+  const { rate, seconds, year } = opts;
+  let nominationIds = opts.nominationIds;
+  let synthetic = null;
+  if (opts.syntheticNominations > 0) {
+    synthetic = await addSyntheticNominations(opts, opts.syntheticNominations);
+    nominationIds = [...nominationIds, ...synthetic.ids];
+  }
   const client = new JsonClient(opts.api, { maxSockets: 256 });
   const rec = new Recorder();
   const total = Math.round(rate * seconds);
@@ -59,6 +70,43 @@ export async function runReads(opts) {
     achievedRate: Math.round(achieved * 10) / 10,
     maxScheduleLagMs: Math.round(maxLagMs * 10) / 10,
     maxInFlight,
+    nominationsInYear: nominationIds.length,
+    synthetic: synthetic && { rows: synthetic.ids.length, insertSeconds: synthetic.seconds },
     ...rec.summary(),
   };
+}
+
+async function addSyntheticNominations(opts, count) {
+  const pg = createRequire(path.join(opts.root, 'package.json'))('pg');
+  const db = new pg.Client({ connectionString: opts.databaseUrl });
+  await db.connect();
+  try {
+    const started = nowMs();
+    const template = opts.nominationIds[0];
+    const ids = [];
+    for (let done = 0; done < count;) {
+      const size = Math.min(20_000, count - done);
+      const { rows } = await db.query(
+        `INSERT INTO nomination (id, campaign_id, year, cluster_code, unit_code, stage, titles, view, version, updated_at)
+         SELECT $1 || ':SYN' || lpad((g / 10)::text, 6, '0') || ':U' || lpad(g::text, 7, '0'),
+                $1 || ':SYN' || lpad((g / 10)::text, 6, '0'), n.year, 'SYN' || lpad((g / 10)::text, 6, '0'), 'U' || lpad(g::text, 7, '0'),
+                n.stage, n.titles,
+                n.view || jsonb_build_object('id', $1 || ':SYN' || lpad((g / 10)::text, 6, '0') || ':U' || lpad(g::text, 7, '0'),
+                                             'unitCode', 'U' || lpad(g::text, 7, '0')),
+                n.version, n.updated_at
+           FROM nomination n, generate_series($3::int, $4::int) g
+          WHERE n.id = $2
+         RETURNING id`,
+        [String(opts.year), template, done + 1, done + size],
+      );
+      ids.push(...rows.map((r) => r.id));
+      done += size;
+    }
+    await db.query('ANALYZE nomination');
+    const seconds = (nowMs() - started) / 1000;
+    opts.log(`reads: added ${ids.length} synthetic nominations to ${opts.year} in ${seconds.toFixed(1)}s`);
+    return { ids, seconds };
+  } finally {
+    await db.end();
+  }
 }

@@ -51,9 +51,11 @@ import {
   type SecretBallotRecord,
   type TdktActivities,
   type NotificationRequest,
+  type Projection,
   type NominationInput,
 } from '../../libs/contracts/src/index';
 import { DecisionRecorder, snapshot, workflowNow, type EventFields } from './recorder';
+import { initialNominationView } from './nomination-view';
 
 import { actingRole, reject, requireRole } from './guards';
 import { nominationWorkflow } from './nomination.workflow';
@@ -123,7 +125,14 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
     { key: SA_STAGE, value: view.phase },
   ]);
 
-  function decide(action: DecisionAction, change: () => void, fields: Partial<EventFields> = {}, ballot?: SecretBallotRecord, notifications?: NotificationRequest[]) {
+  function decide(
+    action: DecisionAction,
+    change: () => void,
+    fields: Partial<EventFields> = {},
+    ballot?: SecretBallotRecord,
+    notifications?: NotificationRequest[],
+    otherSnapshots: Projection[] = [],
+  ) {
     const fromPhase = view.phase;
     const at = workflowNow();
     change();
@@ -134,7 +143,7 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
       view.version,
       at,
       { actor: 'system', action, fromStage: fromPhase, toStage: view.phase, ...fields },
-      [{ kind: 'campaign', view: snapshot(view) }],
+      [{ kind: 'campaign', view: snapshot(view) }, ...otherSnapshots],
       ballot,
       notifications,
     );
@@ -142,9 +151,13 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
 
   /** One reminder decision per late unit, each with its notification (inbox and e-mail). */
   async function remindUnits(kind: NotificationRequest['kind'], units: string[], reminder: PlannedReminder, deadline: string) {
+    // Patch `reminders-in-one-write`: the round's reminders are decided together, so the recorder
+    // stores them in one write instead of one activity per late unit.
+    const together = patched('reminders-in-one-write');
+    const writes: Promise<unknown>[] = [];
     for (const unitCode of units) {
       const late = workingDaysLate(deadline, workflowNow());
-      await decide(
+      const write = decide(
         'REMINDER_SENT',
         () => {
           const m = member(unitCode);
@@ -157,7 +170,10 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
         undefined,
         [{ kind, unitCode, campaignId: input.id, deadline, sequence: reminder.sequence, escalate: reminder.escalate, workingDaysLate: late }],
       );
+      if (together) writes.push(write);
+      else await write;
     }
+    await Promise.all(writes);
   }
 
   const byActor = (a: { actor: CampaignInput['startedBy']; requestId?: string }, role: Parameters<typeof actingRole>[1], data: Record<string, unknown> = {}) => ({
@@ -454,34 +470,43 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
   setHandler(campaignStateQuery, () => view);
 
   // ---- start: the campaign, then one nomination per member unit (id = business key)
-  await decide('CAMPAIGN_STARTED', () => undefined, {
-    actor: input.startedBy.username,
-    role: actingRole(input.startedBy, ['ADMIN', 'DEPARTMENT_REVIEWER']),
-    actorUnitCode: input.startedBy.unitCode ?? null,
-    requestId: input.requestId ?? null,
-    data: { memberUnitCodes: input.memberUnitCodes, ruleSet: input.ruleSet, registrationDeadline: input.registrationDeadline },
+  const nominationInputOf = (unitCode: string, extra: Partial<NominationInput> = {}): NominationInput => ({
+    id: nominationIdOf(unitCode),
+    campaignId: input.id,
+    year: input.year,
+    clusterCode: input.clusterCode,
+    unitCode,
+    ruleSet: input.ruleSet,
+    requestId: input.requestId,
+    unitKind: input.unitKinds?.[unitCode],
+    ...extra,
   });
+  // Patch `initial-nomination-snapshots`: the members' nominations reach the read model with the
+  // campaign, in its first write, instead of each after its own workflow's first write.
+  const initialSnapshots: Projection[] = patched('initial-nomination-snapshots')
+    ? input.memberUnitCodes.map((u) => ({ kind: 'nomination', view: initialNominationView(nominationInputOf(u), startedAt) }))
+    : [];
+  await decide(
+    'CAMPAIGN_STARTED',
+    () => undefined,
+    {
+      actor: input.startedBy.username,
+      role: actingRole(input.startedBy, ['ADMIN', 'DEPARTMENT_REVIEWER']),
+      actorUnitCode: input.startedBy.unitCode ?? null,
+      requestId: input.requestId ?? null,
+      data: { memberUnitCodes: input.memberUnitCodes, ruleSet: input.ruleSet, registrationDeadline: input.registrationDeadline },
+    },
+    undefined,
+    undefined,
+    initialSnapshots,
+  );
   /** Starts a unit's nomination workflow (id = business key), abandoned by the campaign when it ends. */
-  const startNomination = (unitCode: string, extra: Partial<NominationInput> = {}) => {
-    const id = nominationIdOf(unitCode);
-    return startChild(nominationWorkflow, {
-      workflowId: nominationWorkflowId(id),
+  const startNomination = (unitCode: string, extra: Partial<NominationInput> = {}) =>
+    startChild(nominationWorkflow, {
+      workflowId: nominationWorkflowId(nominationIdOf(unitCode)),
       parentClosePolicy: ParentClosePolicy.ABANDON,
-      args: [
-        {
-          id,
-          campaignId: input.id,
-          year: input.year,
-          clusterCode: input.clusterCode,
-          unitCode,
-          ruleSet: input.ruleSet,
-          requestId: input.requestId,
-          unitKind: input.unitKinds?.[unitCode],
-          ...extra,
-        },
-      ],
+      args: [nominationInputOf(unitCode, extra)],
     });
-  };
   await Promise.all(input.memberUnitCodes.map((unitCode) => startNomination(unitCode)));
 
   // ---- reminders of late registrations (nhắc đăng ký thi đua), until the vote opens

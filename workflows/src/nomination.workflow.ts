@@ -51,6 +51,7 @@ import {
 import { DecisionRecorder, snapshot, workflowNow, type EventFields } from './recorder';
 import { actingRole, domainCheck, reject, requireRole } from './guards';
 import { runReminders } from './reminders';
+import { initialNominationView } from './nomination-view';
 
 export async function nominationWorkflow(input: NominationInput): Promise<NominationView> {
   const ruleSet = findRuleSet(input.ruleSet.id, input.ruleSet.version);
@@ -65,32 +66,7 @@ export async function nominationWorkflow(input: NominationInput): Promise<Nomina
   const officerUnits = input.parentUnitCode ? [input.unitCode, input.parentUnitCode] : [input.unitCode];
   const consultationRequired = requiresConsultation(ruleSet, input.unitKind);
 
-  const view: NominationView = {
-    id: input.id,
-    campaignId: input.campaignId,
-    year: input.year,
-    clusterCode: input.clusterCode,
-    unitCode: input.unitCode,
-    parentUnitCode: input.parentUnitCode ?? null,
-    stage: 'SELF_ASSESSMENT',
-    titles: input.targetTitles ? Object.fromEntries(input.targetTitles.map((t) => [t, 'REGISTERED'])) : {},
-    ruleSet: input.ruleSet,
-    registrationClosed: input.targetTitles !== undefined,
-    selfAssessment: null,
-    clusterVote: null,
-    review: null,
-    amendments: [],
-    council: null,
-    governmentDecision: null,
-    reviewDue: null,
-    withdrawal: null,
-    consultation: null,
-    governmentSubmission: null,
-    revocations: [],
-    createdAt: startedAt,
-    updatedAt: startedAt,
-    version: 0,
-  };
+  const view: NominationView = initialNominationView(input, startedAt);
 
   upsertSearchAttributes([
     { key: SA_KIND, value: 'nomination' },

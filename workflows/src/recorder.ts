@@ -1,13 +1,23 @@
 /**
  * Every decision a workflow takes goes through here: the state is changed at once (so the next
  * update's validator already sees it), then the audit event and read-model snapshot are written
- * by the recordDecision activity. Writes of one workflow are chained so they land in order, and
- * each carries the workflow's version number, so a retried activity writes nothing twice.
+ * by an activity. Writes of one workflow land in order, and each carries the workflow's version
+ * number, so a retried activity writes nothing twice.
+ *
+ * Group commit (patch `batched-decision-writes`): while one write is in flight, the decisions
+ * taken meanwhile wait together and go out as one recordDecisions activity, one transaction,
+ * when it lands. A busy workflow (a council sitting taking hundreds of votes, a campaign taking
+ * its members' ballots) then needs one activity per burst instead of one per decision; a quiet
+ * one writes each decision at once as before. Each caller still resolves only once its own
+ * decision is stored. Workflows started before the patch keep one activity per decision.
  */
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { DecisionEvent, NotificationRequest, Projection, RecordDecisionResult, SecretBallotRecord, TdktActivities } from '../../libs/contracts/src/index';
+import { condition, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { DecisionEvent, NotificationRequest, Projection, RecordDecisionInput, RecordDecisionResult, SecretBallotRecord, TdktActivities } from '../../libs/contracts/src/index';
 
-const { recordDecision } = proxyActivities<TdktActivities>({
+/** Decisions per recordDecisions activity at most, to keep its input well under Temporal's payload limit. */
+const MAX_BATCH = 50;
+
+const { recordDecision, recordDecisions } = proxyActivities<TdktActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
@@ -20,13 +30,24 @@ export function workflowNow(): string {
 export type EventFields = Omit<DecisionEvent, 'eventId' | 'at' | 'subjectType' | 'subjectId' | 'data' | 'requestId' | 'reason' | 'fromStage' | 'toStage' | 'role' | 'actorUnitCode'> &
   Partial<Pick<DecisionEvent, 'data' | 'requestId' | 'reason' | 'fromStage' | 'toStage' | 'role' | 'actorUnitCode'>>;
 
+interface PendingWrite {
+  input: RecordDecisionInput;
+  resolve: (result: RecordDecisionResult) => void;
+  reject: (err: unknown) => void;
+}
+
 export class DecisionRecorder {
   private chain: Promise<unknown> = Promise.resolve();
+  private readonly batched: boolean;
+  private readonly pending: PendingWrite[] = [];
+  private inFlight = false;
 
   constructor(
     private readonly subjectType: DecisionEvent['subjectType'],
     private readonly subjectId: string,
-  ) {}
+  ) {
+    this.batched = patched('batched-decision-writes');
+  }
 
   /**
    * Writes one decision. `projections` must be snapshots taken now (after the change), with the
@@ -54,13 +75,38 @@ export class DecisionRecorder {
       data: {},
       ...fields,
     };
-    const write = this.chain.then(() => recordDecision({ event, projections, ballot, ...(notifications?.length ? { notifications } : {}) }));
+    const input: RecordDecisionInput = { event, projections, ballot, ...(notifications?.length ? { notifications } : {}) };
+    if (this.batched) {
+      return new Promise<RecordDecisionResult>((resolve, reject) => {
+        this.pending.push({ input, resolve, reject });
+        this.flush();
+      });
+    }
+    const write = this.chain.then(() => recordDecision(input));
     this.chain = write.catch(() => undefined);
     return write;
   }
 
+  /** Sends what waits, as one activity, unless a write is in flight (it sends the rest when it lands). */
+  private flush(): void {
+    if (this.inFlight || this.pending.length === 0) return;
+    const batch = this.pending.splice(0, MAX_BATCH);
+    this.inFlight = true;
+    const write = batch.length === 1 ? recordDecision(batch[0].input).then((r) => [r]) : recordDecisions({ decisions: batch.map((w) => w.input) });
+    void write
+      .then(
+        (results) => batch.forEach((w, i) => w.resolve(results[i])),
+        (err: unknown) => batch.forEach((w) => w.reject(err)),
+      )
+      .finally(() => {
+        this.inFlight = false;
+        this.flush();
+      });
+  }
+
   /** Resolves once every write started so far has landed. */
   settled(): Promise<unknown> {
+    if (this.batched) return condition(() => !this.inFlight && this.pending.length === 0);
     return this.chain;
   }
 }

@@ -1,7 +1,7 @@
 /** Activities: all of the workflows' I/O. Each is idempotent, so Temporal may retry it freely. */
 import type { DataSource } from 'typeorm';
 import type { TdktActivities } from '@tdkt/contracts';
-import { loadBallotKey, openBallotBox, readNominationView, recordDecision } from '@tdkt/persistence';
+import { loadBallotKey, openBallotBox, readNominationView, recordDecision, recordDecisions } from '@tdkt/persistence';
 import type { WorkerMetrics } from './metrics';
 
 /** The activities; with `metrics`, each execution and failure is counted. */
@@ -12,6 +12,7 @@ export function createActivities(dataSource: DataSource, metrics?: WorkerMetrics
   const notifications = { appUrl: process.env.APP_URL || 'http://localhost:3000/api/v1' };
   const activities: TdktActivities = {
     recordDecision: (input) => recordDecision(dataSource, input, notifications),
+    recordDecisions: (input) => recordDecisions(dataSource, input.decisions, notifications),
     readNomination: (id) => readNominationView(dataSource, id),
     openBallotBox: (input) => openBallotBox(dataSource, ballotKey, input),
   };
@@ -21,6 +22,11 @@ export function createActivities(dataSource: DataSource, metrics?: WorkerMetrics
       const result = await activities.recordDecision(input);
       metrics.decisionsRecorded.inc({ written: String(result.written) });
       return result;
+    }),
+    recordDecisions: metrics.instrument('recordDecisions', async (input) => {
+      const results = await activities.recordDecisions(input);
+      for (const result of results) metrics.decisionsRecorded.inc({ written: String(result.written) });
+      return results;
     }),
     readNomination: metrics.instrument('readNomination', activities.readNomination),
     openBallotBox: metrics.instrument('openBallotBox', activities.openBallotBox),

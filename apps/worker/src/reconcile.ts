@@ -1,7 +1,8 @@
 /**
  * Reconciliation of the audit trail with Temporal (`npm run audit:reconcile`): for each nomination
  * of the read model, the decisions its workflow took, read from the workflow history (the inputs of
- * its `recordDecision` activities), against the nomination's events in `audit_event`.
+ * its `recordDecision` and `recordDecisions` activities), against the nomination's events in
+ * `audit_event`.
  *
  * A decision whose activity completed must be in the audit trail, with the same action, stages,
  * actor, reason and time; an audit event must come from a decision of the workflow; the audit
@@ -11,7 +12,7 @@
 import { Client, Connection, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload, type PayloadCodec, type PayloadConverter } from '@temporalio/common';
 import type { DataSource } from 'typeorm';
-import type { DecisionEvent, RecordDecisionInput } from '@tdkt/contracts';
+import type { DecisionEvent, RecordDecisionInput, RecordDecisionsInput } from '@tdkt/contracts';
 import { createDataSource } from '@tdkt/persistence';
 
 type History = Awaited<ReturnType<WorkflowHandle['fetchHistory']>>;
@@ -79,7 +80,7 @@ async function decodePayload(payload: Payload, options: DecodeOptions): Promise<
   return (options.payloadConverter ?? defaultPayloadConverter).fromPayload(payloads[0]);
 }
 
-/** The recordDecision inputs of a workflow history, with what became of each activity. */
+/** The recordDecision(s) inputs of a workflow history, with what became of each activity. */
 export async function decisionsFromHistory(history: History, options: DecodeOptions = {}): Promise<{ decisions: HistoryDecision[]; closed: boolean }> {
   const events: HistoryEvent[] = history.events ?? [];
   const outcome = new Map<string, HistoryDecision['status']>();
@@ -92,11 +93,15 @@ export async function decisionsFromHistory(history: History, options: DecodeOpti
   const decisions: HistoryDecision[] = [];
   for (const e of events) {
     const scheduled = e.activityTaskScheduledEventAttributes;
-    if (!scheduled || scheduled.activityType?.name !== 'recordDecision') continue;
+    const activity = scheduled?.activityType?.name;
+    if (!scheduled || (activity !== 'recordDecision' && activity !== 'recordDecisions')) continue;
     const payload = scheduled.input?.payloads?.[0];
     if (!payload) continue;
-    const input = (await decodePayload(payload, options)) as RecordDecisionInput;
-    decisions.push({ event: input.event, status: outcome.get(key(e.eventId)) ?? 'pending' });
+    const status = outcome.get(key(e.eventId)) ?? 'pending';
+    const decoded = await decodePayload(payload, options);
+    // A batch (group commit) carries several decisions, landed together or not at all.
+    const inputs = activity === 'recordDecisions' ? (decoded as RecordDecisionsInput).decisions : [decoded as RecordDecisionInput];
+    for (const input of inputs) decisions.push({ event: input.event, status });
   }
   const closed = events.some((e) => CLOSED_ATTRIBUTES.some((a) => e[a]));
   return { decisions, closed };

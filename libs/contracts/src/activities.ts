@@ -5,10 +5,16 @@ import type { NominationView } from './views';
 export interface TdktActivities {
   /** Append the audit event and apply the read-model snapshot(s) in one transaction; idempotent by event id. */
   recordDecision(input: RecordDecisionInput): Promise<RecordDecisionResult>;
+  /** Several decisions of one workflow, in order, in one transaction (group commit); a result per decision. */
+  recordDecisions(input: RecordDecisionsInput): Promise<RecordDecisionResult[]>;
   /** The nomination as the read model holds it (for decisions taken after its workflow ended). */
   readNomination(id: string): Promise<NominationView | null>;
   /** Opens the sealed ballots of a vote round into the ballot box; returns their choices, sorted (no voter, no receipt). */
   openBallotBox(input: OpenBallotBoxInput): Promise<OpenBallotBoxResult>;
+}
+
+export interface RecordDecisionsInput {
+  decisions: RecordDecisionInput[];
 }
 
 export interface OpenBallotBoxInput {

@@ -30,7 +30,12 @@ export type ChainedFields = Omit<DecisionEvent, 'action' | 'subjectType'> & {
 };
 
 export function hashAuditEvent(prevHash: string, fields: ChainedFields): string {
-  return createHash('sha256').update(prevHash).update('\n').update(canonicalJson(fields)).digest('hex');
+  return chainHash(prevHash, canonicalJson(fields));
+}
+
+/** SHA-256 over the previous hash, a newline and the event's canonical JSON. */
+function chainHash(prevHash: string, canonical: string): string {
+  return createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');
 }
 
 export interface VerifyResult {
@@ -42,26 +47,73 @@ export interface VerifyResult {
   problem?: string;
 }
 
-interface AuditRow {
-  seq: string;
-  event_id: string;
-  at: Date;
-  actor: string;
-  role: string | null;
-  actor_unit_code: string | null;
-  action: string;
-  subject_type: string;
-  subject_id: string;
-  from_stage: string | null;
-  to_stage: string | null;
-  reason: string | null;
-  request_id: string | null;
-  data: Record<string, unknown>;
-  prev_hash: string;
-  hash: string;
+/** An audit row as the verifier reads it: the columns in the order of VERIFY_COLUMNS. */
+export type AuditRowArray = [
+  seq: string,
+  eventId: string,
+  at: Date,
+  actor: string,
+  role: string | null,
+  actorUnitCode: string | null,
+  action: string,
+  subjectType: string,
+  subjectId: string,
+  fromStage: string | null,
+  toStage: string | null,
+  reason: string | null,
+  requestId: string | null,
+  data: Record<string, unknown>,
+  prevHash: string,
+  hash: string,
+];
+
+const VERIFY_COLUMNS = `seq, event_id, at, actor, role, actor_unit_code, action, subject_type, subject_id, from_stage, to_stage,
+                        reason, request_id, data, prev_hash, hash`;
+
+const str = (v: string | null): string => (v === null ? 'null' : JSON.stringify(v));
+
+/**
+ * The text `canonicalJson` gives for a stored event's chained fields, built straight from the row
+ * with the keys already in order: the verifier's hot loop, about twice as fast as sorting the keys
+ * of each event (the audit tests check that both give the same text).
+ */
+export function canonicalRowJson(r: AuditRowArray): string {
+  return (
+    `{"action":${str(r[6])},"actor":${str(r[3])},"actorUnitCode":${str(r[5])},"at":${str(r[2].toISOString())},` +
+    `"data":${canonicalJson(r[13])},"eventId":${str(r[1])},"fromStage":${str(r[9])},"reason":${str(r[11])},` +
+    `"requestId":${str(r[12])},"role":${str(r[4])},"seq":${Number(r[0])},"subjectId":${str(r[8])},` +
+    `"subjectType":${str(r[7])},"toStage":${str(r[10])}}`
+  );
 }
 
-/** Recomputes the whole chain in seq order, in batches, and names the first broken link. */
+/** The chained fields of a stored event, as recordDecision hashed them. */
+export function chainedFieldsOfRow(r: AuditRowArray): ChainedFields {
+  return {
+    seq: Number(r[0]),
+    eventId: r[1],
+    at: r[2].toISOString(),
+    actor: r[3],
+    role: r[4] as ChainedFields['role'],
+    actorUnitCode: r[5],
+    action: r[6],
+    subjectType: r[7],
+    subjectId: r[8],
+    fromStage: r[9] as ChainedFields['fromStage'],
+    toStage: r[10] as ChainedFields['toStage'],
+    reason: r[11],
+    requestId: r[12],
+    data: r[13],
+  };
+}
+
+interface PgClient {
+  query(q: { text: string; values: unknown[]; rowMode: 'array' }): Promise<{ rows: AuditRowArray[] }>;
+}
+
+/**
+ * Recomputes the whole chain in seq order, in batches, and names the first broken link.
+ * Rows come as arrays straight from the driver (no entity mapping) on one connection.
+ */
 export async function verifyAuditChain(
   dataSource: DataSource,
   options: { batchSize?: number; onProgress?: (checked: number) => void } = {},
@@ -70,40 +122,30 @@ export async function verifyAuditChain(
   let prevHash = GENESIS_HASH;
   let expectedSeq = 1;
   let checked = 0;
-  for (;;) {
-    const rows: AuditRow[] = await dataSource.query(
-      `SELECT seq, event_id, at, actor, role, actor_unit_code, action, subject_type, subject_id, from_stage, to_stage,
-              reason, request_id, data, prev_hash, hash
-         FROM audit_event WHERE seq >= $1 ORDER BY seq LIMIT $2`,
-      [expectedSeq, batchSize],
-    );
-    if (rows.length === 0) return { ok: true, checked };
-    for (const row of rows) {
-      const seq = Number(row.seq);
-      const bad = (problem: string): VerifyResult => ({ ok: false, checked, firstBadSeq: seq, problem });
-      if (seq !== expectedSeq) return { ok: false, checked, firstBadSeq: expectedSeq, problem: `event ${expectedSeq} is missing` };
-      if (row.prev_hash !== prevHash) return bad('prev_hash does not match the previous event');
-      const hash = hashAuditEvent(prevHash, {
-        seq,
-        eventId: row.event_id,
-        at: row.at.toISOString(),
-        actor: row.actor,
-        role: row.role,
-        actorUnitCode: row.actor_unit_code,
-        action: row.action,
-        subjectType: row.subject_type,
-        subjectId: row.subject_id,
-        fromStage: row.from_stage,
-        toStage: row.to_stage,
-        reason: row.reason,
-        requestId: row.request_id,
-        data: row.data,
+  const runner = dataSource.createQueryRunner();
+  try {
+    const client = (await runner.connect()) as PgClient;
+    for (;;) {
+      const { rows } = await client.query({
+        text: `SELECT ${VERIFY_COLUMNS} FROM audit_event WHERE seq >= $1 ORDER BY seq LIMIT $2`,
+        values: [expectedSeq, batchSize],
+        rowMode: 'array',
       });
-      if (hash !== row.hash) return bad('the event was changed after it was recorded');
-      prevHash = hash;
-      expectedSeq += 1;
-      checked += 1;
+      if (rows.length === 0) return { ok: true, checked };
+      for (const row of rows) {
+        const seq = Number(row[0]);
+        const bad = (problem: string): VerifyResult => ({ ok: false, checked, firstBadSeq: seq, problem });
+        if (seq !== expectedSeq) return { ok: false, checked, firstBadSeq: expectedSeq, problem: `event ${expectedSeq} is missing` };
+        if (row[14] !== prevHash) return bad('prev_hash does not match the previous event');
+        const hash = chainHash(prevHash, canonicalRowJson(row));
+        if (hash !== row[15]) return bad('the event was changed after it was recorded');
+        prevHash = hash;
+        expectedSeq += 1;
+        checked += 1;
+      }
+      options.onProgress?.(checked);
     }
-    options.onProgress?.(checked);
+  } finally {
+    await runner.release();
   }
 }

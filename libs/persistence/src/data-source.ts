@@ -4,8 +4,9 @@ import { ENTITIES } from './entities/index';
 import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-schema';
 import { Reminders1764100000000 } from './migrations/1764100000000-reminders';
 import { AwardRegistry1764200000000 } from './migrations/1764200000000-award-registry';
+import { ReadIndexes1764500000000 } from './migrations/1764500000000-read-indexes';
 
-export const MIGRATIONS = [InitialSchema1764000000000, Reminders1764100000000, AwardRegistry1764200000000];
+export const MIGRATIONS = [InitialSchema1764000000000, Reminders1764100000000, AwardRegistry1764200000000, ReadIndexes1764500000000];
 
 /** A TypeORM data source for the given postgres:// URL. The schema comes from migrations only. */
 export function createDataSource(url: string, options: { poolSize?: number } = {}): DataSource {

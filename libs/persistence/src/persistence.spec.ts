@@ -2,13 +2,17 @@
 import type { DecisionEvent, NominationView } from '@tdkt/contracts';
 import {
   canonicalJson,
+  canonicalRowJson,
+  chainedFieldsOfRow,
   createTestDatabase,
   hashPassword,
   recordDecision,
+  recordDecisions,
   seedOrganisation,
   updateReturning,
   verifyAuditChain,
   verifyPassword,
+  type AuditRowArray,
   type TestDatabase,
 } from './index';
 
@@ -75,6 +79,36 @@ function event(version: number, action: DecisionEvent['action'], reason: string 
 describe('canonicalJson', () => {
   it('sorts keys at every level and keeps Vietnamese text as is', () => {
     expect(canonicalJson({ b: 1, a: { d: [1, { z: 'Tư pháp', y: null }], c: true } })).toBe('{"a":{"c":true,"d":[1,{"y":null,"z":"Tư pháp"}]},"b":1}');
+  });
+});
+
+describe('canonicalRowJson (the verifier\'s fast path)', () => {
+  it('gives exactly the text of canonicalJson for stored rows, whatever their strings hold', () => {
+    const awkward = ['Sở Tư pháp Hà Nội', 'dấu "ngoặc" \\ và \n xuống dòng', '\u0000\u001f\u007f', '😀 \ud800 lẻ', '', '</script>'];
+    let n = 0;
+    for (const text of awkward) {
+      for (const nulls of [true, false]) {
+        const row: AuditRowArray = [
+          String(1000 + n++),
+          `nomination:2025:CUM:${text}#3`,
+          new Date(Date.UTC(2025, 11, 31, 16, 59, 59, 999)),
+          text,
+          nulls ? null : 'UNIT_OFFICER',
+          nulls ? null : 'STP-HN',
+          'REVIEW_RETURNED',
+          'NOMINATION',
+          text,
+          nulls ? null : 'DEPARTMENT_REVIEW',
+          nulls ? null : 'AMENDMENT',
+          nulls ? null : text,
+          nulls ? null : text,
+          { z: [1, 2.5, { b: text, a: null }], a: text, 'khóa có dấu': true, n: -0.001 },
+          'a'.repeat(64),
+          'b'.repeat(64),
+        ];
+        expect(canonicalRowJson(row)).toBe(canonicalJson(chainedFieldsOfRow(row)));
+      }
+    }
   });
 });
 
@@ -149,6 +183,24 @@ describe('recordDecision', () => {
     expect(Object.keys(box[0]).sort()).toEqual(['campaign_id', 'choices', 'id', 'receipt_hash', 'round']);
     const [audit] = await db.dataSource.query("SELECT data FROM audit_event WHERE action = 'BALLOT_CAST'");
     expect(JSON.stringify(audit.data)).not.toContain('STP-HCM');
+  });
+
+  it('writes a batch in order in one transaction, applies only the newest snapshot, and a retried batch writes nothing twice', async () => {
+    const batch = [20, 21, 22].map((v) => ({
+      event: event(v, v === 22 ? 'REVIEW_APPROVED' : 'REMINDER_SENT'),
+      projections: [{ kind: 'nomination' as const, view: nominationView(v, v === 22 ? 'COUNCIL_DECISION' : 'DEPARTMENT_REVIEW') }],
+    }));
+    const [before] = await db.dataSource.query('SELECT max(seq)::int AS seq FROM audit_event');
+    const results = await recordDecisions(db.dataSource, batch);
+    expect(results.map((r) => r.seq)).toEqual([before.seq + 1, before.seq + 2, before.seq + 3]);
+    expect(results.every((r) => r.written)).toBe(true);
+    const [row] = await db.dataSource.query('SELECT stage, version FROM nomination WHERE id = $1', [NOMINATION_ID]);
+    expect(row).toEqual({ stage: 'COUNCIL_DECISION', version: 22 });
+    // The same batch again (a retried activity), and one with an event already stored.
+    expect(await recordDecisions(db.dataSource, batch)).toEqual(results.map((r) => ({ ...r, written: false })));
+    const mixed = await recordDecisions(db.dataSource, [batch[2], { event: event(23, 'REMINDER_SENT'), projections: [] }]);
+    expect(mixed).toEqual([{ ...results[2], written: false }, expect.objectContaining({ seq: before.seq + 4, written: true })]);
+    await expect(verifyAuditChain(db.dataSource)).resolves.toMatchObject({ ok: true, checked: before.seq + 4 });
   });
 });
 

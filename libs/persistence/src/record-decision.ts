@@ -14,76 +14,120 @@ import { syncAwardsOf } from './registry';
 const AUDIT_CHAIN_LOCK = 0x7464_6b74; // "tdkt"
 
 export async function recordDecision(dataSource: DataSource, input: RecordDecisionInput, options: NotificationOptions = { appUrl: 'http://localhost:3000/api/v1' }): Promise<RecordDecisionResult> {
-  const { event } = input;
+  const [result] = await recordDecisions(dataSource, [input], options);
+  return result;
+}
+
+/**
+ * Several decisions of one workflow in one transaction (group commit): one chain lock, one read
+ * of the chain's head, one commit. Events are appended in the given order; of the snapshots of
+ * one object only the newest is applied (the version guard would skip the older ones anyway).
+ * Idempotent per event: a retried batch finds its events and writes nothing twice.
+ */
+export async function recordDecisions(
+  dataSource: DataSource,
+  inputs: RecordDecisionInput[],
+  options: NotificationOptions = { appUrl: 'http://localhost:3000/api/v1' },
+): Promise<RecordDecisionResult[]> {
+  if (inputs.length === 0) return [];
   return dataSource.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
-    const existing: { seq: string; hash: string }[] = await tx.query('SELECT seq, hash FROM audit_event WHERE event_id = $1', [event.eventId]);
-    if (existing.length) return { seq: Number(existing[0].seq), hash: existing[0].hash, written: false };
+    const existingRows: { event_id: string; seq: string; hash: string }[] = await tx.query(
+      'SELECT event_id, seq, hash FROM audit_event WHERE event_id = ANY($1::text[])',
+      [inputs.map((i) => i.event.eventId)],
+    );
+    const existing = new Map(existingRows.map((r) => [r.event_id, { seq: Number(r.seq), hash: r.hash, written: false }]));
+    const fresh = inputs.filter((i) => !existing.has(i.event.eventId));
+    if (fresh.length === 0) return inputs.map((i) => existing.get(i.event.eventId)!);
 
     const last: { seq: string; hash: string }[] = await tx.query('SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1');
-    const seq = last.length ? Number(last[0].seq) + 1 : 1;
-    const prevHash = last.length ? last[0].hash : GENESIS_HASH;
-    const at = new Date(event.at).toISOString();
-    const fields = {
-      seq,
-      eventId: event.eventId,
-      at,
-      actor: event.actor,
-      role: event.role,
-      actorUnitCode: event.actorUnitCode,
-      action: event.action,
-      subjectType: event.subjectType,
-      subjectId: event.subjectId,
-      fromStage: event.fromStage,
-      toStage: event.toStage,
-      reason: event.reason,
-      requestId: event.requestId,
-      data: event.data ?? {},
-    };
-    const hash = hashAuditEvent(prevHash, fields);
-    await tx.query(
-      `INSERT INTO audit_event (seq, event_id, at, actor, role, actor_unit_code, action, subject_type, subject_id,
-                                from_stage, to_stage, reason, request_id, data, prev_hash, hash, recorded_at)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16, now())`,
-      [
-        seq,
-        fields.eventId,
-        at,
-        fields.actor,
-        fields.role,
-        fields.actorUnitCode,
-        fields.action,
-        fields.subjectType,
-        fields.subjectId,
-        fields.fromStage,
-        fields.toStage,
-        fields.reason,
-        fields.requestId,
-        JSON.stringify(fields.data),
-        prevHash,
-        hash,
-      ],
-    );
-    for (const projection of input.projections) await applyProjection(tx, projection);
-    if (input.notifications?.length) await insertNotifications(tx, event.eventId, at, input.notifications, options);
-    if (input.ballot) {
-      const b = input.ballot;
-      // Two tables with nothing in common but the campaign and round: who voted, and what was chosen.
-      await tx.query(
-        'INSERT INTO ballot_cast (campaign_id, round, voter_unit_code) VALUES ($1,$2,$3) ON CONFLICT DO NOTHING',
-        [b.campaignId, b.round, b.voterUnitCode],
-      );
-      if (b.receiptHash && b.choices) {
-        await tx.query('INSERT INTO ballot_box (campaign_id, round, receipt_hash, choices) VALUES ($1,$2,$3,$4) ON CONFLICT (receipt_hash) DO NOTHING', [
-          b.campaignId,
-          b.round,
-          b.receiptHash,
-          JSON.stringify(b.choices),
-        ]);
-      }
+    let seq = last.length ? Number(last[0].seq) : 0;
+    let prevHash = last.length ? last[0].hash : GENESIS_HASH;
+    const results = new Map<string, RecordDecisionResult>();
+    for (const input of fresh) {
+      seq += 1;
+      const hash = await appendEvent(tx, input.event, seq, prevHash);
+      results.set(input.event.eventId, { seq, hash, written: true });
+      prevHash = hash;
     }
-    return { seq, hash, written: true };
+    for (const projection of newestProjections(fresh)) await applyProjection(tx, projection);
+    for (const input of fresh) {
+      const at = new Date(input.event.at).toISOString();
+      if (input.notifications?.length) await insertNotifications(tx, input.event.eventId, at, input.notifications, options);
+      if (input.ballot) await storeBallot(tx, input.ballot);
+    }
+    return inputs.map((i) => existing.get(i.event.eventId) ?? results.get(i.event.eventId)!);
   });
+}
+
+/** Appends one event to the chain at `seq` after `prevHash`; returns its hash. */
+async function appendEvent(tx: EntityManager, event: RecordDecisionInput['event'], seq: number, prevHash: string): Promise<string> {
+  const at = new Date(event.at).toISOString();
+  const fields = {
+    seq,
+    eventId: event.eventId,
+    at,
+    actor: event.actor,
+    role: event.role,
+    actorUnitCode: event.actorUnitCode,
+    action: event.action,
+    subjectType: event.subjectType,
+    subjectId: event.subjectId,
+    fromStage: event.fromStage,
+    toStage: event.toStage,
+    reason: event.reason,
+    requestId: event.requestId,
+    data: event.data ?? {},
+  };
+  const hash = hashAuditEvent(prevHash, fields);
+  await tx.query(
+    `INSERT INTO audit_event (seq, event_id, at, actor, role, actor_unit_code, action, subject_type, subject_id,
+                              from_stage, to_stage, reason, request_id, data, prev_hash, hash, recorded_at)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16, now())`,
+    [
+      seq,
+      fields.eventId,
+      at,
+      fields.actor,
+      fields.role,
+      fields.actorUnitCode,
+      fields.action,
+      fields.subjectType,
+      fields.subjectId,
+      fields.fromStage,
+      fields.toStage,
+      fields.reason,
+      fields.requestId,
+      JSON.stringify(fields.data),
+      prevHash,
+      hash,
+    ],
+  );
+  return hash;
+}
+
+/** Of the snapshots of each object in a batch, the one with the highest version, in first-seen order. */
+function newestProjections(inputs: RecordDecisionInput[]): Projection[] {
+  const newest = new Map<string, Projection>();
+  for (const p of inputs.flatMap((i) => i.projections)) {
+    const key = `${p.kind}:${p.view.id}`;
+    const seen = newest.get(key);
+    if (!seen || seen.view.version < p.view.version) newest.set(key, p);
+  }
+  return [...newest.values()];
+}
+
+/** A secret ballot: two tables with nothing in common but the campaign and round, who voted and what was chosen. */
+async function storeBallot(tx: EntityManager, b: NonNullable<RecordDecisionInput['ballot']>): Promise<void> {
+  await tx.query('INSERT INTO ballot_cast (campaign_id, round, voter_unit_code) VALUES ($1,$2,$3) ON CONFLICT DO NOTHING', [b.campaignId, b.round, b.voterUnitCode]);
+  if (b.receiptHash && b.choices) {
+    await tx.query('INSERT INTO ballot_box (campaign_id, round, receipt_hash, choices) VALUES ($1,$2,$3,$4) ON CONFLICT (receipt_hash) DO NOTHING', [
+      b.campaignId,
+      b.round,
+      b.receiptHash,
+      JSON.stringify(b.choices),
+    ]);
+  }
 }
 
 async function applyProjection(tx: EntityManager, p: Projection): Promise<void> {
