@@ -19,6 +19,9 @@ import {
   nominationId,
   meetsQuorum,
   resolveClusterVote,
+  priorTitleIneligibility,
+  priorTitleLookup,
+  type Ineligibility,
   TITLES,
   validateClusterBallot,
   validateRunoffBallot,
@@ -61,7 +64,7 @@ import { actingRole, reject, requireRole } from './guards';
 import { nominationWorkflow } from './nomination.workflow';
 import { runReminders } from './reminders';
 
-const { openBallotBox } = proxyActivities<TdktActivities>({
+const { openBallotBox, findPriorAwards } = proxyActivities<TdktActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
@@ -104,6 +107,12 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
   const runoffs: RunoffRound[] = [];
   /** Candidates of the first round (run-off rounds narrow the ballot's candidates). */
   let firstRoundCandidates: Record<Title, string[]> = { MINISTRY_FLAG: [], GOVERNMENT_FLAG: [] };
+  /** Units the rule set's prior-title rule makes ineligible (read from the registry once, when the vote first closes). */
+  let ineligible: Ineligibility | undefined;
+  /** A run-off ballot's abstention on the round's title (the ballot itself is an empty pick). */
+  const abstainsOnRunoff = (runoff: RunoffRound, abstain: Title[] | undefined) => {
+    if (abstain?.includes(runoff.title)) runoff.abstentions = (runoff.abstentions ?? 0) + 1;
+  };
   /** Sealed ballots of the round in progress: opened only when the round closes. */
   let sealedBallots: string[] = [];
 
@@ -330,6 +339,12 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
     },
   );
 
+  /** The reasons a unit cannot be proposed for some title, if any. */
+  const ineligibleReasons = (unitCode: string): Partial<Record<Title, string>> | undefined => {
+    const reasons = Object.fromEntries(TITLES.flatMap((t) => (ineligible?.[t]?.[unitCode] ? [[t, ineligible[t]![unitCode]]] : [])));
+    return Object.keys(reasons).length ? reasons : undefined;
+  };
+
   const currentRunoff = () => (view.vote && view.vote.round > 1 ? runoffs[view.vote.round - 2] : undefined);
 
   setHandler(
@@ -339,8 +354,10 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
       const round = vote.round;
       const runoff = currentRunoff();
       if (a.sealedBallot) sealedBallots.push(a.sealedBallot);
-      else if (runoff) runoff.ballots.push((runoff.title === 'MINISTRY_FLAG' ? a.ministryFlag : a.governmentFlag) ?? []);
-      else mainBallots.push({ ministryFlag: a.ministryFlag ?? [], governmentFlag: a.governmentFlag ?? [] });
+      else if (runoff) {
+        runoff.ballots.push((runoff.title === 'MINISTRY_FLAG' ? a.ministryFlag : a.governmentFlag) ?? []);
+        abstainsOnRunoff(runoff, a.abstain);
+      } else mainBallots.push({ ministryFlag: a.ministryFlag ?? [], governmentFlag: a.governmentFlag ?? [], ...(a.abstain?.length ? { abstain: a.abstain } : {}) });
       await decide(
         'BALLOT_CAST',
         () => {
@@ -356,7 +373,7 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
               round,
               voterUnitCode: a.unitCode,
               receiptHash: a.receiptHash,
-              choices: { ministryFlag: a.ministryFlag ?? [], governmentFlag: a.governmentFlag ?? [] },
+              choices: { ministryFlag: a.ministryFlag ?? [], governmentFlag: a.governmentFlag ?? [], ...(a.abstain?.length ? { abstain: a.abstain } : {}) },
             },
       );
       return { round, ballotsCast: vote.ballotsCast };
@@ -375,11 +392,11 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
           return;
         }
         if (!/^[0-9a-f]{64}$/.test(a.receiptHash ?? '')) reject('Invalid', 'receiptHash must be a sha256 hex digest');
-        const ballot = { ministryFlag: a.ministryFlag ?? [], governmentFlag: a.governmentFlag ?? [] };
+        const ballot = { ministryFlag: a.ministryFlag ?? [], governmentFlag: a.governmentFlag ?? [], ...(a.abstain !== undefined ? { abstain: a.abstain } : {}) };
         const runoff = currentRunoff();
         const problems = runoff
           ? [
-              ...validateRunoffBallot(runoff.title === 'MINISTRY_FLAG' ? ballot.ministryFlag : ballot.governmentFlag, runoff),
+              ...validateRunoffBallot(runoff.title === 'MINISTRY_FLAG' ? ballot.ministryFlag : ballot.governmentFlag, runoff, a.abstain),
               ...((runoff.title === 'MINISTRY_FLAG' ? ballot.governmentFlag : ballot.ministryFlag).length
                 ? [`this run-off round decides ${runoff.title} only`]
                 : []),
@@ -405,14 +422,24 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
         const opened = await openBallotBox({ campaignId: input.id, round: vote.round, sealed: [...sealedBallots].sort() });
         sealedBallots = [];
         for (const b of opened.ballots) {
-          if (runoff) runoff.ballots.push(runoff.title === 'MINISTRY_FLAG' ? b.ministryFlag : b.governmentFlag);
-          else mainBallots.push(b);
+          if (runoff) {
+            runoff.ballots.push(runoff.title === 'MINISTRY_FLAG' ? b.ministryFlag : b.governmentFlag);
+            abstainsOnRunoff(runoff, b.abstain);
+          } else mainBallots.push(b);
         }
         // Unreadable ballots count as cast but invalid (an empty pick over every title is no vote).
         for (let i = 0; i < opened.unreadable; i++) {
           if (runoff) runoff.ballots.push([]);
           else mainBallots.push({ ministryFlag: [], governmentFlag: [] });
         }
+      }
+      // Patch `prior-title-eligibility`: under a rule set asking for prior titles, the award registry
+      // is read once (an activity) for the candidates, and those lacking the title are not selected.
+      const lookup = priorTitleLookup(ruleSet.eligibility?.priorTitles, input.year);
+      if (lookup && ineligible === undefined && patched('prior-title-eligibility')) {
+        const units = [...new Set(Object.keys(ruleSet.eligibility!.priorTitles!).flatMap((t) => firstRoundCandidates[t as Title] ?? []))];
+        const awards = units.length ? await findPriorAwards({ unitCodes: units, ...lookup }) : {};
+        ineligible = priorTitleIneligibility(ruleSet.eligibility?.priorTitles, input.year, firstRoundCandidates, awards);
       }
       const result = resolveClusterVote(
         {
@@ -422,6 +449,7 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
           candidates: firstRoundCandidates,
           ballots: mainBallots,
           rules: ruleSet.clusterVote,
+          ...(ineligible ? { ineligible } : {}),
         },
         runoffs,
       );
@@ -451,6 +479,7 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
           selected: { MINISTRY_FLAG: pick('MINISTRY_FLAG')?.selected ?? false, GOVERNMENT_FLAG: pick('GOVERNMENT_FLAG')?.selected ?? false },
           votes: { MINISTRY_FLAG: pick('MINISTRY_FLAG')?.votes ?? 0, GOVERNMENT_FLAG: pick('GOVERNMENT_FLAG')?.votes ?? 0 },
           at,
+          ...(ineligibleReasons(u) ? { ineligible: ineligibleReasons(u) } : {}),
         });
       }, candidateUnits());
       return snapshot(vote);

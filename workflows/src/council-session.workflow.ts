@@ -5,12 +5,13 @@
  * Each nomination then receives the council's decision.
  */
 import { allHandlersFinished, condition, getExternalWorkflowHandle, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
-import { councilApproves, councilQuorumMet, findRuleSet, nominationWorkflowId, type Title } from '../../libs/domain/src/index';
+import { councilDecision, councilQuorumMet, findRuleSet, nominationWorkflowId, type Title } from '../../libs/domain/src/index';
 import {
   closeCouncilSessionUpdate,
   councilDecisionSignal,
   councilSessionStateQuery,
   councilVoteUpdate,
+  declareCouncilConflictUpdate,
   SA_KIND,
   SA_STAGE,
   SA_YEAR,
@@ -42,8 +43,10 @@ export async function councilSessionWorkflow(input: CouncilSessionInput): Promis
       nominationId: i.nominationId,
       unitCode: i.unitCode,
       titles: i.titles,
-      votes: Object.fromEntries(i.titles.map((t) => [t, { approve: 0, reject: 0 }])),
+      votes: Object.fromEntries(i.titles.map((t) => [t, { approve: 0, reject: 0, abstain: 0 }])),
       approved: null,
+      conflicts: [],
+      outcome: null,
     })),
     votedBy: {},
     openedAt,
@@ -70,6 +73,8 @@ export async function councilSessionWorkflow(input: CouncilSessionInput): Promis
   }
 
   const item = (nominationId: string) => view.items.find((i) => i.nominationId === nominationId);
+  /** Has this member declared a conflict of interest on the nomination? */
+  const inConflict = (nominationId: string, member: string) => (item(nominationId)?.conflicts ?? []).some((c) => c.member === member);
 
   setHandler(
     councilVoteUpdate,
@@ -77,7 +82,8 @@ export async function councilSessionWorkflow(input: CouncilSessionInput): Promis
       const key = voteKey(a.nominationId, a.title);
       const votes = item(a.nominationId)!.votes[a.title]!;
       await decide('COUNCIL_VOTE_CAST', () => {
-        if (a.approve) votes.approve += 1;
+        if (a.abstain === true) votes.abstain = (votes.abstain ?? 0) + 1;
+        else if (a.approve) votes.approve += 1;
         else votes.reject += 1;
         (view.votedBy[key] ??= []).push(a.actor.username);
       }, {
@@ -96,9 +102,46 @@ export async function councilSessionWorkflow(input: CouncilSessionInput): Promis
         const i = item(a.nominationId);
         if (!i) reject('Invalid', `nomination ${a.nominationId} is not on the agenda of session ${input.id}`);
         if (!i.titles.includes(a.title)) reject('Invalid', `title ${a.title} is not proposed for nomination ${a.nominationId}`);
-        if (typeof a.approve !== 'boolean') reject('Invalid', 'approve must be true or false');
+        if (a.abstain !== undefined && typeof a.abstain !== 'boolean') reject('Invalid', 'abstain must be true or false');
+        if (a.abstain === true && a.approve === true) reject('Invalid', 'approve cannot be true on an abstention');
+        if (a.abstain !== true && typeof a.approve !== 'boolean') reject('Invalid', 'approve must be true or false (or abstain: true)');
+        if (inConflict(a.nominationId, a.actor.username))
+          reject('RuleNotMet', `${a.actor.username} has declared a conflict of interest on ${a.nominationId} and is left out of its vote`);
         if (view.votedBy[voteKey(a.nominationId, a.title)]?.includes(a.actor.username))
           reject('Duplicate', `${a.actor.username} has already voted on ${a.title} for ${a.nominationId}`);
+      },
+    },
+  );
+
+  // A member with a conflict of interest on a nomination (xung đột lợi ích) declares it before
+  // voting on it: the member is then left out of that nomination's count (rule set `council.conflicts`).
+  setHandler(
+    declareCouncilConflictUpdate,
+    async (a) => {
+      const i = item(a.nominationId)!;
+      const reason = a.reason.trim();
+      await decide('COUNCIL_CONFLICT_DECLARED', () => {
+        (i.conflicts ??= []).push({ member: a.actor.username, reason, at: workflowNow() });
+      }, {
+        actor: a.actor.username,
+        role: actingRole(a.actor, [...COUNCIL_ROLES]),
+        requestId: a.requestId ?? null,
+        reason,
+        data: { nominationId: a.nominationId },
+      });
+      return { nominationId: a.nominationId, member: a.actor.username, conflicts: i.conflicts!.length };
+    },
+    {
+      validator: (a) => {
+        requireRole(a.actor, [...COUNCIL_ROLES]);
+        if (view.status !== 'OPEN') reject('StageConflict', `council session ${input.id} is closed`);
+        const i = item(a.nominationId);
+        if (!i) reject('Invalid', `nomination ${a.nominationId} is not on the agenda of session ${input.id}`);
+        if (typeof a.reason !== 'string' || !a.reason.trim()) reject('Invalid', 'reason is required');
+        if (inConflict(a.nominationId, a.actor.username)) reject('Duplicate', `${a.actor.username} has already declared a conflict of interest on ${a.nominationId}`);
+        const voted = i.titles.filter((t) => view.votedBy[voteKey(a.nominationId, t)]?.includes(a.actor.username));
+        if (voted.length)
+          reject('StageConflict', `${a.actor.username} has already voted on ${voted.join(', ')} for ${a.nominationId}; a conflict of interest is declared before voting`);
       },
     },
   );
@@ -113,15 +156,21 @@ export async function councilSessionWorkflow(input: CouncilSessionInput): Promis
         view.quorumMet = true;
         view.closedAt = workflowNow();
         for (const i of view.items) {
-          i.approved = Object.fromEntries(
-            i.titles.map((t) => [t, councilApproves(i.votes[t]!, present, input.membersTotal, ruleSet.council)]),
+          const outcome = Object.fromEntries(
+            i.titles.map((t) => [t, councilDecision(i.votes[t]!, i.conflicts?.length ?? 0, present, input.membersTotal, ruleSet.council)]),
           );
+          i.outcome = outcome;
+          i.approved = Object.fromEntries(i.titles.map((t) => [t, outcome[t].approved]));
         }
       }, {
         actor: a.actor.username,
         role: 'COUNCIL_CHAIR',
         requestId: a.requestId ?? null,
-        data: { membersPresent: present, membersTotal: input.membersTotal, results: view.items.map((i) => ({ nominationId: i.nominationId, votes: i.votes })) },
+        data: {
+          membersPresent: present,
+          membersTotal: input.membersTotal,
+          results: view.items.map((i) => ({ nominationId: i.nominationId, votes: i.votes, ...(i.conflicts?.length ? { conflicts: i.conflicts.length } : {}) })),
+        },
       });
       const at = view.closedAt!;
       await Promise.all(
@@ -143,8 +192,12 @@ export async function councilSessionWorkflow(input: CouncilSessionInput): Promis
         const present = a.membersPresent;
         if (!Number.isInteger(present) || present < 0 || present > input.membersTotal)
           reject('Invalid', `membersPresent must be a whole number from 0 to ${input.membersTotal}`);
-        const mostVotes = Math.max(0, ...Object.values(view.votedBy).map((v) => v.length));
-        if (present < mostVotes) reject('Invalid', `membersPresent (${present}) is less than the ${mostVotes} members who voted`);
+        // Members who voted on a title, and those who declared a conflict on its nomination, were present.
+        const mostVotes = Math.max(
+          0,
+          ...view.items.flatMap((i) => i.titles.map((t) => (view.votedBy[voteKey(i.nominationId, t)]?.length ?? 0) + (i.conflicts?.length ?? 0))),
+        );
+        if (present < mostVotes) reject('Invalid', `membersPresent (${present}) is less than the ${mostVotes} members who voted or declared a conflict`);
         if (!councilQuorumMet(present, input.membersTotal, ruleSet.council)) {
           const q = ruleSet.council.quorum;
           reject('RuleNotMet', `quorum not met: ${present} of ${input.membersTotal} members present, ${q.num}/${q.den} are needed`);

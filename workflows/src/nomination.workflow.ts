@@ -128,13 +128,13 @@ export async function nominationWorkflow(input: NominationInput): Promise<Nomina
     voteOpened = true;
   });
 
-  setHandler(clusterVoteResultSignal, ({ selected, votes }) => {
+  setHandler(clusterVoteResultSignal, ({ selected, votes, ineligible }) => {
     if (view.stage !== 'SELF_ASSESSMENT' && view.stage !== 'CLUSTER_VOTE') return;
     const next = titlesAfterClusterVote(view.titles, selected);
     void decide('CLUSTER_VOTE_RESULT', next.stage, () => {
       view.titles = next.titles;
-      view.clusterVote = { ministryFlagVotes: votes.MINISTRY_FLAG, governmentFlagVotes: votes.GOVERNMENT_FLAG };
-    }, { data: { selected } });
+      view.clusterVote = { ministryFlagVotes: votes.MINISTRY_FLAG, governmentFlagVotes: votes.GOVERNMENT_FLAG, ...(ineligible ? { ineligible } : {}) };
+    }, { data: { selected, ...(ineligible ? { ineligible } : {}) } });
   });
 
   setHandler(councilDecisionSignal, ({ sessionId, approved, decidedBy }) => {

@@ -29,6 +29,7 @@ import { MeController, TasksService } from './me/tasks';
 import { NominationsController, NominationsService } from './nominations/nominations';
 import { NotificationsController, NotificationsService } from './notifications/notifications';
 import { RegistryController, RegistryService } from './registry/registry';
+import { WorkModule } from './work/work.module';
 import { OrgController, OrgService } from './org/org';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -79,6 +80,7 @@ export class AppModule {
           errorMessage: `too many login attempts for this username from this address; try again in ${config.loginRateWindowSeconds} s`,
         }),
         JwtModule.register({ secret: config.jwtSecret, signOptions: { expiresIn: config.jwtTtlSeconds } }),
+        WorkModule,
       ],
       controllers: [
         AuthController,

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { ConfigError, loadApiConfig } from './config';
 
 describe('loadApiConfig', () => {
@@ -60,5 +61,28 @@ describe('loadApiConfig: NODE_ENV=production', () => {
 
   it('keeps the demo values outside production', () => {
     expect(loadApiConfig({ NODE_ENV: 'development' })).toMatchObject({ production: false, jwtSecret: 'tdkt-flow-demo-secret-change-me', adminPassword: 'Admin@123456' });
+  });
+});
+
+describe('loadApiConfig: attachments', () => {
+  it('stores them under DATA_DIR/attachments, up to 10 MiB, of the five accepted types, by default', () => {
+    expect(loadApiConfig({})).toMatchObject({
+      attachmentDir: path.resolve('.data', 'attachments'),
+      attachmentMaxBytes: 10 * 1024 * 1024,
+      attachmentTypes: ['pdf', 'docx', 'xlsx', 'jpeg', 'png'],
+    });
+    expect(loadApiConfig({ DATA_DIR: '/srv/tdkt' }).attachmentDir).toBe('/srv/tdkt/attachments');
+    expect(loadApiConfig({ DATA_DIR: '/srv/tdkt', ATTACHMENT_DIR: '/mnt/hoso' }).attachmentDir).toBe('/mnt/hoso');
+    expect(loadApiConfig({ ATTACHMENT_MAX_BYTES: '1048576', ATTACHMENT_TYPES: 'PDF, jpg,pdf' })).toMatchObject({ attachmentMaxBytes: 1048576, attachmentTypes: ['pdf', 'jpeg'] });
+  });
+
+  it.each([
+    [{ ATTACHMENT_MAX_BYTES: '0' }, /ATTACHMENT_MAX_BYTES must be an integer from 1 to 104857600, got "0"/],
+    [{ ATTACHMENT_MAX_BYTES: '10MB' }, /ATTACHMENT_MAX_BYTES must be an integer/],
+    [{ ATTACHMENT_TYPES: 'pdf,exe' }, /ATTACHMENT_TYPES must be a comma-separated list of pdf, docx, xlsx, jpeg, png, got "pdf,exe"/],
+    [{ ATTACHMENT_TYPES: ',' }, /ATTACHMENT_TYPES must be a comma-separated list/],
+  ])('refuses %j', (env, message) => {
+    expect(() => loadApiConfig(env)).toThrow(ConfigError);
+    expect(() => loadApiConfig(env)).toThrow(message);
   });
 });

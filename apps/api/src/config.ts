@@ -1,4 +1,10 @@
 /** API configuration from the environment, validated at start-up with a message naming the variable. */
+import path from 'node:path';
+
+/** The file types a dossier may attach (ATTACHMENT_TYPES), checked by their content's magic bytes. */
+export const ATTACHMENT_TYPE_NAMES = ['pdf', 'docx', 'xlsx', 'jpeg', 'png'] as const;
+export type AttachmentTypeName = (typeof ATTACHMENT_TYPE_NAMES)[number];
+
 export interface ApiConfig {
   port: number;
   databaseUrl: string;
@@ -17,6 +23,12 @@ export interface ApiConfig {
   loginRateWindowSeconds: number;
   /** NODE_ENV=production: the demo secrets are refused. */
   production: boolean;
+  /** The content-addressed store of dossier attachments (ATTACHMENT_DIR, default <DATA_DIR>/attachments), absolute. */
+  attachmentDir: string;
+  /** The largest attachment accepted, in bytes (ATTACHMENT_MAX_BYTES, default 10 MiB). */
+  attachmentMaxBytes: number;
+  /** The attachment types accepted (ATTACHMENT_TYPES, default pdf,docx,xlsx,jpeg,png). */
+  attachmentTypes: AttachmentTypeName[];
 }
 
 /** The demo values of README.md: fine on a laptop, refused when NODE_ENV=production. */
@@ -31,6 +43,16 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
   const value = Number(raw);
   if (!/^\d+$/.test(raw) || value < min || value > max) throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
   return value;
+}
+
+function attachmentTypes(raw: string | undefined): AttachmentTypeName[] {
+  if (raw === undefined || raw.trim() === '') return [...ATTACHMENT_TYPE_NAMES];
+  const names = raw.split(',').map((s) => s.trim().toLowerCase()).map((s) => (s === 'jpg' ? 'jpeg' : s));
+  const unknown = names.filter((n) => !(ATTACHMENT_TYPE_NAMES as readonly string[]).includes(n));
+  if (unknown.length || names.length === 0) {
+    throw new ConfigError(`ATTACHMENT_TYPES must be a comma-separated list of ${ATTACHMENT_TYPE_NAMES.join(', ')}, got "${raw}"`);
+  }
+  return [...new Set(names as AttachmentTypeName[])];
 }
 
 export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
@@ -48,6 +70,9 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     loginRateLimit: int(env, 'LOGIN_RATE_LIMIT', 10, 0, 1_000_000),
     loginRateWindowSeconds: int(env, 'LOGIN_RATE_WINDOW_SECONDS', 60, 1, 24 * 3600),
     production: env.NODE_ENV === 'production',
+    attachmentDir: path.resolve(env.ATTACHMENT_DIR || path.join(env.DATA_DIR || '.data', 'attachments')),
+    attachmentMaxBytes: int(env, 'ATTACHMENT_MAX_BYTES', 10 * 1024 * 1024, 1, 100 * 1024 * 1024),
+    attachmentTypes: attachmentTypes(env.ATTACHMENT_TYPES),
   };
   let url: URL;
   try {

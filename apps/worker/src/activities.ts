@@ -2,6 +2,7 @@
 import type { DataSource } from 'typeorm';
 import type { TdktActivities } from '@tdkt/contracts';
 import { loadBallotKey, openBallotBox, readNominationView, recordDecision, recordDecisions } from '@tdkt/persistence';
+import { findPriorAwards } from '@tdkt/persistence';
 import type { WorkerMetrics } from './metrics';
 
 /** The activities; with `metrics`, each execution and failure is counted. */
@@ -15,6 +16,7 @@ export function createActivities(dataSource: DataSource, metrics?: WorkerMetrics
     recordDecisions: (input) => recordDecisions(dataSource, input.decisions, notifications),
     readNomination: (id) => readNominationView(dataSource, id),
     openBallotBox: (input) => openBallotBox(dataSource, ballotKey, input),
+    findPriorAwards: (input) => findPriorAwards(dataSource, input),
   };
   if (!metrics) return activities;
   return {
@@ -30,5 +32,6 @@ export function createActivities(dataSource: DataSource, metrics?: WorkerMetrics
     }),
     readNomination: metrics.instrument('readNomination', activities.readNomination),
     openBallotBox: metrics.instrument('openBallotBox', activities.openBallotBox),
+    findPriorAwards: metrics.instrument('findPriorAwards', activities.findPriorAwards),
   };
 }

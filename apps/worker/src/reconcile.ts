@@ -2,7 +2,7 @@
  * Reconciliation of the audit trail with Temporal (`npm run audit:reconcile`): for each nomination
  * of the read model, the decisions its workflow took, read from the workflow history (the inputs of
  * its `recordDecision` and `recordDecisions` activities), against the nomination's events in
- * `audit_event`.
+ * `audit_event`. Comments and attachments, recorded by the API and not by a workflow, are left out.
  *
  * A decision whose activity completed must be in the audit trail, with the same action, stages,
  * actor, reason and time; an audit event must come from a decision of the workflow; the audit
@@ -13,7 +13,7 @@ import { Client, Connection, WorkflowNotFoundError, type WorkflowHandle } from '
 import { defaultPayloadConverter, type Payload, type PayloadCodec, type PayloadConverter } from '@temporalio/common';
 import type { DataSource } from 'typeorm';
 import type { DecisionEvent, RecordDecisionInput, RecordDecisionsInput } from '@tdkt/contracts';
-import { createDataSource } from '@tdkt/persistence';
+import { API_RECORDED_ACTIONS, createDataSource } from '@tdkt/persistence';
 
 type History = Awaited<ReturnType<WorkflowHandle['fetchHistory']>>;
 type HistoryEvent = NonNullable<History['events']>[number];
@@ -170,9 +170,10 @@ export async function auditRowsOf(dataSource: DataSource, nominationId: string, 
   const rows: { seq: string; event_id: string; at: Date; actor: string; action: string; subject_id: string; from_stage: string | null; to_stage: string | null; reason: string | null }[] =
     await dataSource.query(
       `SELECT seq, event_id, at, actor, action, subject_id, from_stage, to_stage, reason FROM audit_event
-        WHERE (subject_type = 'NOMINATION' AND subject_id = $1) OR left(event_id, char_length($2)) = $2
+        WHERE ((subject_type = 'NOMINATION' AND subject_id = $1) OR left(event_id, char_length($2)) = $2)
+          AND action <> ALL($3::text[])
         ORDER BY seq`,
-      [nominationId, `${workflowId}#`],
+      [nominationId, `${workflowId}#`, [...API_RECORDED_ACTIONS]],
     );
   return rows.map((r) => ({
     seq: Number(r.seq),

@@ -5,6 +5,7 @@
  * writes nothing twice.
  */
 import type { CampaignView, CouncilSessionView, NominationView } from './views';
+import type { Title } from '../../domain/src/model';
 
 export type SubjectType = 'CAMPAIGN' | 'NOMINATION' | 'COUNCIL_SESSION';
 
@@ -35,6 +36,9 @@ export const DECISION_ACTIONS = [
   'REMINDER_SENT', // nhắc việc (đăng ký, tự đánh giá, bổ sung hồ sơ chậm)
   'COVENANT_SIGNED', // ký giao ước thi đua
   'LEADERSHIP_ELECTED', // bầu cụm trưởng, cụm phó năm sau
+  'COMMENT_ADDED', // ý kiến trao đổi về hồ sơ (ghi bởi API, không đổi giai đoạn)
+  'ATTACHMENT_ADDED', // tài liệu đính kèm hồ sơ (tên, cỡ, loại, SHA-256; ghi bởi API)
+  'COUNCIL_CONFLICT_DECLARED', // thành viên Hội đồng khai báo xung đột lợi ích với một hồ sơ
 ] as const;
 export type DecisionAction = (typeof DECISION_ACTIONS)[number];
 
@@ -72,7 +76,7 @@ export interface SecretBallotRecord {
    * sealing carry these here; sealed ballots reach the ballot box when the vote closes.
    */
   receiptHash?: string;
-  choices?: { ministryFlag: string[]; governmentFlag: string[] };
+  choices?: { ministryFlag: string[]; governmentFlag: string[]; abstain?: Title[] };
 }
 
 export type Projection =

@@ -61,6 +61,12 @@ export interface ClusterVoteView {
     governmentFlag: TitleTallyView[];
     runoff?: { title: Title; units: string[]; seats: number };
     problems: string[];
+    /** Valid ballots abstaining on each title (first round); absent in votes closed before abstentions existed. */
+    abstentions?: Record<Title, number>;
+    /** What each title's threshold was measured against (ballots cast or member units, less abstentions where the rule set says so). */
+    thresholdBase?: Record<Title, number>;
+    /** Candidates the rule set does not allow to be proposed for a title (e.g. a missing prior title), with the reason. */
+    ineligible?: { unitCode: string; title: Title; reason: string }[];
   } | null;
 }
 
@@ -102,7 +108,12 @@ export interface NominationView {
   /** True once the campaign's registration has closed (self-assessment is accepted from then). */
   registrationClosed: boolean;
   selfAssessment: { score: number; achievementReport: string; criteria: CriterionScore[]; submittedAt: string } | null;
-  clusterVote: { ministryFlagVotes: number; governmentFlagVotes: number } | null;
+  clusterVote: {
+    ministryFlagVotes: number;
+    governmentFlagVotes: number;
+    /** Titles the unit could not be proposed for, with the reason (e.g. a missing prior title). */
+    ineligible?: Partial<Record<Title, string>>;
+  } | null;
   review: { decision: 'APPROVE' | 'RETURN' | 'REJECT'; reason: string; at: string; by: string; amendmentDeadline: string | null } | null;
   /** While in DEPARTMENT_REVIEW: the appraisal time limit (YYYY-MM-DD, working days) and whether it has passed. */
   reviewDue: { dueDate: string; overdue: boolean } | null;
@@ -131,9 +142,30 @@ export interface CouncilSessionItemView {
   unitCode: string;
   /** Titles the council decides on for this nomination. */
   titles: Title[];
-  votes: Partial<Record<Title, { approve: number; reject: number }>>;
+  /** `abstain`: explicit abstentions (absent in sessions opened before abstentions existed). */
+  votes: Partial<Record<Title, { approve: number; reject: number; abstain?: number }>>;
   /** Filled when the session closes. */
   approved: Partial<Record<Title, boolean>> | null;
+  /** Members who declared a conflict of interest on this nomination: they do not vote on it. */
+  conflicts?: { member: string; reason: string; at: string }[];
+  /** Filled when the session closes: how each title was counted (base, what was left out of it). */
+  outcome?: Partial<Record<Title, CouncilTitleOutcomeView>> | null;
+}
+
+/** How one title of one nomination was decided (libs/domain councilDecision). */
+export interface CouncilTitleOutcomeView {
+  approved: boolean;
+  quorumMet: boolean;
+  approve: number;
+  reject: number;
+  abstain: number;
+  conflicts: number;
+  present: number;
+  members: number;
+  baseKind: 'PRESENT' | 'ALL_MEMBERS' | 'BALLOTS_CAST';
+  base: number;
+  excludedFromBase: { abstentions: number; conflicts: number };
+  required: number | null;
 }
 
 export interface CouncilSessionView {

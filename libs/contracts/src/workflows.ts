@@ -67,6 +67,8 @@ export interface CastBallotInput extends ActionMeta {
   /** Ballots cast before sealing (histories of older runs) carried these in clear. */
   ministryFlag?: string[];
   governmentFlag?: string[];
+  /** Titles the ballot abstains on, carried in clear like the choices (sealed ballots carry it inside). */
+  abstain?: Title[];
   /** sha256 of the receipt handed to the voter; the receipt itself never reaches the workflow. */
   receiptHash?: string;
 }
@@ -158,7 +160,7 @@ export const governmentSubmissionUpdate = defineUpdate<NominationView, [Governme
 export const voteOpenedSignal = defineSignal<[{ at: string }]>('voteOpened');
 export const registrationClosedSignal = defineSignal<[{ targetTitles: Title[]; at: string }]>('registrationClosed');
 export const clusterVoteResultSignal = defineSignal<
-  [{ selected: Record<Title, boolean>; votes: Record<Title, number>; at: string }]
+  [{ selected: Record<Title, boolean>; votes: Record<Title, number>; at: string; ineligible?: Partial<Record<Title, string>> }]
 >('clusterVoteResult');
 export const councilDecisionSignal = defineSignal<
   [{ sessionId: string; approved: Partial<Record<Title, boolean>>; at: string; decidedBy: string }]
@@ -178,7 +180,15 @@ export interface CouncilSessionInput {
 export interface CouncilVoteInput extends ActionMeta {
   nominationId: string;
   title: Title;
-  approve: boolean;
+  /** For or against; not needed with `abstain: true`. */
+  approve?: boolean;
+  /** The member abstains on the title (counted as the rule set's `council.abstentions` says). */
+  abstain?: boolean;
+}
+/** A council member declares a conflict of interest on a nomination, before voting on it. */
+export interface DeclareConflictInput extends ActionMeta {
+  nominationId: string;
+  reason: string;
 }
 export interface CloseCouncilSessionInput extends ActionMeta {
   membersPresent: number;
@@ -188,6 +198,10 @@ export const councilVoteUpdate = defineUpdate<{ nominationId: string; title: Tit
   'castCouncilVote',
 );
 export const closeCouncilSessionUpdate = defineUpdate<CouncilSessionView, [CloseCouncilSessionInput]>('closeCouncilSession');
+export const declareCouncilConflictUpdate = defineUpdate<
+  { nominationId: string; member: string; conflicts: number },
+  [DeclareConflictInput]
+>('declareCouncilConflict');
 export const councilSessionStateQuery = defineQuery<CouncilSessionView>('councilSessionState');
 
 /** Workflow type names, as registered by the worker (the exported function names in workflows/). */

@@ -419,3 +419,109 @@ describe('validateClusterBallot — bỏ phiếu cho chính mình (allowSelfVote
     expect(validateClusterBallot(ballot, { ...base, rules: r, voter: { unitCode: 'A', ownUnits: ['CC-A1'] } })).toEqual(problems);
   });
 });
+
+describe('abstentions on a seat (đơn vị không bầu cho một danh hiệu)', () => {
+  const excluded: RuleSet['clusterVote'] = { ...rules, abstentions: 'EXCLUDE_FROM_BASE' };
+  const abstaining = (n: number, abstain: ('MINISTRY_FLAG' | 'GOVERNMENT_FLAG')[], m = '', g = ''): ClusterBallot[] =>
+    Array.from({ length: n }, () => ({ ministryFlag: codes(m), governmentFlag: codes(g), abstain }));
+
+  it('keeps today’s rule in the existing rule sets: abstentions stay in the ballots cast', () => {
+    expect(findRuleSet('default', 1)!.clusterVote.abstentions).toBe('COUNT_IN_BALLOTS_CAST');
+    expect(findRuleSet('state-audit')!.clusterVote.abstentions).toBe('COUNT_IN_BALLOTS_CAST');
+  });
+
+  it('counted in the ballots cast: 5 of 10 is not more than half, nobody is selected', () => {
+    const r = tallyClusterVote(vote([...ballots([5, 'A B']), ...abstaining(5, ['MINISTRY_FLAG'])]));
+    expect(r.valid).toBe(true);
+    expect(selected(r.ministryFlag)).toEqual([]);
+    expect(r.abstentions).toEqual({ MINISTRY_FLAG: 5, GOVERNMENT_FLAG: 0 });
+    expect(r.thresholdBase).toEqual({ MINISTRY_FLAG: 10, GOVERNMENT_FLAG: 10 });
+  });
+
+  it('excluded from the base: 5 of 10 − 5 abstentions is more than half', () => {
+    const r = tallyClusterVote(vote([...ballots([5, 'A B']), ...abstaining(5, ['MINISTRY_FLAG'])], { rules: excluded }));
+    expect(selected(r.ministryFlag)).toEqual(['A', 'B']);
+    expect(r.thresholdBase).toEqual({ MINISTRY_FLAG: 5, GOVERNMENT_FLAG: 10 });
+  });
+
+  it('per title: abstaining on the Government flag only changes that title’s base', () => {
+    const b = [...ballots([6, 'A B', 'A']), ...abstaining(6, ['GOVERNMENT_FLAG'], 'A B')];
+    const counted = tallyClusterVote(vote(b));
+    expect(selected(counted.ministryFlag)).toEqual(['A', 'B']);
+    expect(selected(counted.governmentFlag)).toEqual([]); // 6 of 12 is exactly half
+    const left = tallyClusterVote(vote(b, { rules: excluded }));
+    expect(selected(left.governmentFlag)).toEqual(['A']); // 6 of 6
+    expect(left.abstentions).toEqual({ MINISTRY_FLAG: 0, GOVERNMENT_FLAG: 6 });
+    expect(left.thresholdBase).toEqual({ MINISTRY_FLAG: 12, GOVERNMENT_FLAG: 6 });
+  });
+
+  it('on the all-members base: 12 member units less the abstentions', () => {
+    const b = [...ballots([5, 'A B']), ...abstaining(5, ['MINISTRY_FLAG'])];
+    expect(selected(tallyClusterVote(vote(b, { rules: allMembersBase })).ministryFlag)).toEqual([]); // 5 of 12
+    const r = tallyClusterVote(vote(b, { rules: { ...allMembersBase, abstentions: 'EXCLUDE_FROM_BASE' } }));
+    expect(r.thresholdBase.MINISTRY_FLAG).toBe(7);
+    expect(selected(r.ministryFlag)).toEqual(['A', 'B']); // 5 of 7
+  });
+
+  it('a tie for the last seat appears only once the abstentions leave the base', () => {
+    const b = [...ballots([3, 'A B'], [3, 'A C'], [1, 'B C']), ...abstaining(3, ['MINISTRY_FLAG'])];
+    const two = { ministryFlagSeats: 2, governmentFlagSeats: 0 };
+    const counted = tallyClusterVote(vote(b, two));
+    expect(selected(counted.ministryFlag)).toEqual(['A']); // B, C: 4 of 10
+    expect(counted.runoff).toBeUndefined();
+    const left = tallyClusterVote(vote(b, { ...two, rules: excluded }));
+    expect(selected(left.ministryFlag)).toEqual(['A']);
+    expect(left.runoff).toEqual({ title: 'MINISTRY_FLAG', units: ['B', 'C'], seats: 1 }); // 4 of 7 each
+  });
+
+  it('counts an abstaining ballot for the quorum either way', () => {
+    expect(tallyClusterVote(vote(abstaining(8, ['MINISTRY_FLAG', 'GOVERNMENT_FLAG']), { rules: excluded })).valid).toBe(true);
+    const short = tallyClusterVote(vote(abstaining(7, ['MINISTRY_FLAG', 'GOVERNMENT_FLAG']), { rules: excluded }));
+    expect(short.valid).toBe(false);
+    expect(short.problems[0]).toMatch(/Quorum not reached: 7 of 12/);
+  });
+
+  it('refuses an abstention with picks for the same title, an unknown title, or a title twice', () => {
+    const ctx = { ministryFlagSeats: 4, governmentFlagSeats: 2, candidates: vote([]).candidates, rules };
+    expect(validateClusterBallot({ ministryFlag: ['A'], governmentFlag: [], abstain: ['MINISTRY_FLAG'] }, ctx)).toEqual([
+      'MINISTRY_FLAG: the ballot abstains on this title but also chooses units',
+    ]);
+    expect(validateClusterBallot({ ministryFlag: [], governmentFlag: [], abstain: ['GOLD' as 'MINISTRY_FLAG'] }, ctx)).toEqual(['abstain: GOLD is not a title']);
+    expect(validateClusterBallot({ ministryFlag: [], governmentFlag: [], abstain: ['GOVERNMENT_FLAG', 'GOVERNMENT_FLAG'] }, ctx)).toEqual([
+      'abstain: GOVERNMENT_FLAG named more than once',
+    ]);
+    expect(validateClusterBallot({ ministryFlag: ['A'], governmentFlag: [], abstain: ['GOVERNMENT_FLAG'] }, ctx)).toEqual([]);
+    // A void ballot's abstention is not counted.
+    const r = tallyClusterVote(vote([...ballots([8, 'A B']), { ministryFlag: ['A'], governmentFlag: [], abstain: ['MINISTRY_FLAG'] }], { rules: excluded }));
+    expect(r).toMatchObject({ invalidBallots: 1, abstentions: { MINISTRY_FLAG: 0, GOVERNMENT_FLAG: 0 }, thresholdBase: { MINISTRY_FLAG: 9 } });
+  });
+
+  it('in a run-off round: abstentions counted or left out of the round’s base', () => {
+    const runoff = { title: 'MINISTRY_FLAG' as const, units: ['B', 'C'], seats: 1 };
+    const b = runoffBallots([4, 'B'], [3, 'C'], [3, '']);
+    expect(validateRunoffBallot([], runoff, ['MINISTRY_FLAG'])).toEqual([]);
+    expect(validateRunoffBallot(['B'], runoff, ['MINISTRY_FLAG'])).toEqual(['MINISTRY_FLAG: the ballot abstains on this title but also chooses units']);
+    const counted = tallyRunoff({ memberCount: 10, runoff, ballots: b, abstentions: 3, rules });
+    expect(counted).toMatchObject({ selected: [], thresholdBase: 10, abstentions: 3 });
+    const left = tallyRunoff({ memberCount: 10, runoff, ballots: b, abstentions: 3, rules: excluded });
+    expect(left).toMatchObject({ selected: ['B'], thresholdBase: 7 });
+  });
+});
+
+describe('units not eligible for a title (e.g. no prior title in the award registry)', () => {
+  const b = ballots([7, 'A B C D', 'A B'], [5, 'A B E F', 'A E']);
+  it('keeps their votes but does not select them; the seat goes to the next unit over the threshold', () => {
+    const r = tallyClusterVote(vote(b, { ineligible: { GOVERNMENT_FLAG: { A: 'no Ministry flag in 2029' }, MINISTRY_FLAG: { C: 'lacks X' } } }));
+    expect(selected(r.ministryFlag)).toEqual(['A', 'B', 'D']);
+    expect(votesOf(r.ministryFlag).C).toBe(7);
+    expect(selected(r.governmentFlag)).toEqual(['B']);
+    expect(r.ineligible).toEqual([
+      { unitCode: 'C', title: 'MINISTRY_FLAG', reason: 'lacks X' },
+      { unitCode: 'A', title: 'GOVERNMENT_FLAG', reason: 'no Ministry flag in 2029' },
+    ]);
+    expect(r.problems).toContain('GOVERNMENT_FLAG: A is not eligible and cannot be proposed: no Ministry flag in 2029');
+    // Without the rule, A and B take the Government flag.
+    expect(selected(tallyClusterVote(vote(b)).governmentFlag)).toEqual(['A', 'B']);
+    expect(tallyClusterVote(vote(b)).ineligible).toEqual([]);
+  });
+});

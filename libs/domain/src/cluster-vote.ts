@@ -11,8 +11,15 @@
  *    (rules.governmentSubsetOfMinistry; Law 06/2022 art. 25, seed 003: 2 Government ⊆ 4 Ministry).
  * Ballots carry no voter identity. A void ballot (see validateClusterBallot) counts as cast for the
  * quorum and the threshold base, but its picks are not counted.
+ *
+ * A ballot may abstain on a title (`abstain: ['GOVERNMENT_FLAG']`: no pick for that title). The
+ * abstaining unit has voted (quorum); rules.abstentions says whether its ballot stays in that
+ * title's threshold base (COUNT_IN_BALLOTS_CAST, the default) or not (EXCLUDE_FROM_BASE).
+ * Units the rule set finds ineligible for a title (`ineligible`, e.g. a missing prior title from
+ * the award registry) keep their votes in the tally but are never selected; the reason is reported.
  */
-import type { Title } from './model';
+import type { Ineligibility } from './eligibility';
+import { TITLES, type Title } from './model';
 import { DomainRuleError } from './nomination-rules';
 import { meetsQuorum, meetsThreshold, RuleSet, Threshold } from './rule-set';
 
@@ -22,6 +29,8 @@ export type ClusterVoteRules = RuleSet['clusterVote'];
 export interface ClusterBallot {
   ministryFlag: string[];
   governmentFlag: string[];
+  /** Titles the unit abstains on (no pick for them). Absent: none. */
+  abstain?: Title[];
 }
 
 /** Units eligible per title (registered for it, when the rule set requires that). */
@@ -50,6 +59,8 @@ export interface ClusterVoteInput {
    * with them fills the tied seats and, after a Ministry flag run-off, settles the Government flag.
    */
   runoffWinners?: Partial<Record<Title, string[]>>;
+  /** Units that may not be selected for a title, with the reason (e.g. a missing prior title). */
+  ineligible?: Ineligibility;
 }
 
 export interface TitleTally {
@@ -71,6 +82,12 @@ export interface ClusterVoteResult {
   runoff?: Runoff;
   /** Human-readable reasons: quorum missed, void ballots, ties, a Government flag waiting for a run-off. */
   problems: string[];
+  /** Valid ballots abstaining on each title (of the first round). */
+  abstentions: Record<Title, number>;
+  /** What each title's threshold was measured against: ballots cast or member units, less abstentions where the rule set says so. */
+  thresholdBase: Record<Title, number>;
+  /** Candidates that could not be selected for a title, with the reason. */
+  ineligible: { unitCode: string; title: Title; reason: string }[];
 }
 
 export interface ClusterBallotContext {
@@ -87,6 +104,8 @@ export interface RunoffInput {
   runoff: Runoff;
   /** Each ballot: the unit codes chosen among runoff.units, at most runoff.seats. */
   ballots: string[][];
+  /** Ballots of this round that abstain on its title (each also in `ballots`, with no pick). */
+  abstentions?: number;
   rules: ClusterVoteRules;
 }
 
@@ -100,6 +119,8 @@ export interface RunoffResult {
   /** A new tie: run the run-off again among these units for the seats still left. */
   runoff?: Runoff;
   problems: string[];
+  abstentions: number;
+  thresholdBase: number;
 }
 
 // ---------------------------------------------------------------- ballot validation
@@ -117,9 +138,26 @@ function checkPicks(title: Title, picks: unknown, seats: number, candidates: str
   return problems;
 }
 
+/** Problems with a ballot's abstentions: a list of titles, each without picks. */
+function checkAbstentions(abstain: unknown, picks: Record<Title, unknown>): string[] {
+  if (abstain === undefined) return [];
+  if (!Array.isArray(abstain)) return ['abstain must be a list of titles'];
+  const problems: string[] = [];
+  const seen = new Set<unknown>();
+  for (const title of abstain) {
+    if (!(TITLES as readonly unknown[]).includes(title)) problems.push(`abstain: ${String(title)} is not a title`);
+    else if (seen.has(title)) problems.push(`abstain: ${title} named more than once`);
+    else if (Array.isArray(picks[title as Title]) && (picks[title as Title] as unknown[]).length > 0)
+      problems.push(`${title}: the ballot abstains on this title but also chooses units`);
+    seen.add(title);
+  }
+  return problems;
+}
+
 /** Problems with one ballot; [] when it is valid. */
 export function validateClusterBallot(ballot: ClusterBallot, ctx: ClusterBallotContext): string[] {
   const problems = [
+    ...checkAbstentions(ballot?.abstain, { MINISTRY_FLAG: ballot?.ministryFlag, GOVERNMENT_FLAG: ballot?.governmentFlag }),
     ...checkPicks(
       'MINISTRY_FLAG',
       ballot?.ministryFlag,
@@ -151,9 +189,12 @@ export function validateClusterBallot(ballot: ClusterBallot, ctx: ClusterBallotC
   return problems;
 }
 
-/** Problems with one run-off ballot; [] when it is valid. */
-export function validateRunoffBallot(ballot: string[], runoff: Runoff): string[] {
-  return checkPicks(runoff.title, ballot, runoff.seats, runoff.units, 'is not in the run-off');
+/** Problems with one run-off ballot; [] when it is valid. `abstain`: the ballot's abstentions, if any. */
+export function validateRunoffBallot(ballot: string[], runoff: Runoff, abstain?: Title[]): string[] {
+  return [
+    ...checkPicks(runoff.title, ballot, runoff.seats, runoff.units, 'is not in the run-off'),
+    ...checkAbstentions(abstain, { MINISTRY_FLAG: [], GOVERNMENT_FLAG: [], [runoff.title]: ballot } as Record<Title, unknown>),
+  ];
 }
 
 // ---------------------------------------------------------------- tally
@@ -179,9 +220,11 @@ function turnoutValid(ballotsCast: number, memberCount: number, rules: ClusterVo
   return true;
 }
 
-function thresholdBase(t: Threshold, ballotsCast: number, memberCount: number): number {
+function thresholdBase(rules: ClusterVoteRules, ballotsCast: number, memberCount: number, abstentions: number): number {
+  const t: Threshold = rules.selection;
+  const left = (rules.abstentions ?? 'COUNT_IN_BALLOTS_CAST') === 'EXCLUDE_FROM_BASE' ? abstentions : 0;
   // Units present at a secret ballot are the units that cast one.
-  return t.base === 'ALL_MEMBERS' ? memberCount : ballotsCast;
+  return (t.base === 'ALL_MEMBERS' ? memberCount : ballotsCast) - left;
 }
 
 function countPicks(counts: Map<string, number>, picks: string[]): void {
@@ -258,6 +301,7 @@ export function tallyClusterVote(input: ClusterVoteInput): ClusterVoteResult {
   const valid = turnoutValid(ballotsCast, memberCount, rules, problems);
 
   const counts = { MINISTRY_FLAG: new Map<string, number>(), GOVERNMENT_FLAG: new Map<string, number>() };
+  const abstentions: Record<Title, number> = { MINISTRY_FLAG: 0, GOVERNMENT_FLAG: 0 };
   let invalidBallots = 0;
   ballots.forEach((ballot, i) => {
     const errors = validateClusterBallot(ballot, input);
@@ -268,12 +312,27 @@ export function tallyClusterVote(input: ClusterVoteInput): ClusterVoteResult {
     }
     countPicks(counts.MINISTRY_FLAG, ballot.ministryFlag);
     countPicks(counts.GOVERNMENT_FLAG, ballot.governmentFlag);
+    for (const title of ballot.abstain ?? []) abstentions[title] += 1;
   });
 
-  const base = thresholdBase(rules.selection, ballotsCast, memberCount);
-  const qualifies = (votes: number) => valid && meetsThreshold(votes, base, rules.selection);
+  const base: Record<Title, number> = {
+    MINISTRY_FLAG: thresholdBase(rules, ballotsCast, memberCount, abstentions.MINISTRY_FLAG),
+    GOVERNMENT_FLAG: thresholdBase(rules, ballotsCast, memberCount, abstentions.GOVERNMENT_FLAG),
+  };
+  const qualifies = (title: Title) => (votes: number) => valid && meetsThreshold(votes, base[title], rules.selection);
+  const ineligible: ClusterVoteResult['ineligible'] = [];
+  for (const title of TITLES) {
+    for (const unitCode of [...new Set(candidates[title])]) {
+      const reason = input.ineligible?.[title]?.[unitCode];
+      if (reason) {
+        ineligible.push({ unitCode, title, reason });
+        problems.push(`${title}: ${unitCode} is not eligible and cannot be proposed: ${reason}`);
+      }
+    }
+  }
+  const eligibleFor = (title: Title) => (unit: string) => !input.ineligible?.[title]?.[unit];
 
-  const ministry = fillSeats(candidates.MINISTRY_FLAG, counts.MINISTRY_FLAG, input.ministryFlagSeats, qualifies);
+  const ministry = fillSeats(candidates.MINISTRY_FLAG, counts.MINISTRY_FLAG, input.ministryFlagSeats, qualifies('MINISTRY_FLAG'), eligibleFor('MINISTRY_FLAG'));
   settleRunoff('MINISTRY_FLAG', ministry, input.runoffWinners?.MINISTRY_FLAG);
 
   // Government flag: only among the units selected for the Ministry flag (filter after its tally).
@@ -284,8 +343,8 @@ export function tallyClusterVote(input: ClusterVoteInput): ClusterVoteResult {
     candidates.GOVERNMENT_FLAG,
     counts.GOVERNMENT_FLAG,
     input.governmentFlagSeats,
-    (votes) => !waiting && qualifies(votes),
-    (unit) => !subset || ministrySelected.has(unit),
+    (votes) => !waiting && qualifies('GOVERNMENT_FLAG')(votes),
+    (unit) => (!subset || ministrySelected.has(unit)) && eligibleFor('GOVERNMENT_FLAG')(unit),
   );
   settleRunoff('GOVERNMENT_FLAG', government, input.runoffWinners?.GOVERNMENT_FLAG);
 
@@ -303,7 +362,18 @@ export function tallyClusterVote(input: ClusterVoteInput): ClusterVoteResult {
     runoff ??= { title: 'GOVERNMENT_FLAG', ...government.tie };
   }
 
-  return { valid, ballotsCast, invalidBallots, ministryFlag: ministry.tallies, governmentFlag: government.tallies, runoff, problems };
+  return {
+    valid,
+    ballotsCast,
+    invalidBallots,
+    ministryFlag: ministry.tallies,
+    governmentFlag: government.tallies,
+    runoff,
+    problems,
+    abstentions,
+    thresholdBase: base,
+    ineligible,
+  };
 }
 
 /**
@@ -332,7 +402,9 @@ export function tallyRunoff(input: RunoffInput): RunoffResult {
     countPicks(counts, ballot);
   });
 
-  const base = thresholdBase(rules.selection, ballotsCast, memberCount);
+  const abstentions = input.abstentions ?? 0;
+  assertWhole(abstentions, 'Run-off abstentions', 0);
+  const base = thresholdBase(rules, ballotsCast, memberCount, abstentions);
   const outcome = fillSeats(runoff.units, counts, runoff.seats, (votes) => valid && meetsThreshold(votes, base, rules.selection));
   let again: Runoff | undefined;
   if (outcome.tie) {
@@ -340,12 +412,14 @@ export function tallyRunoff(input: RunoffInput): RunoffResult {
     again = { title: runoff.title, ...outcome.tie };
   }
   const selected = outcome.tallies.filter((t) => t.selected).map((t) => t.unitCode);
-  return { valid, ballotsCast, invalidBallots, tallies: outcome.tallies, selected, runoff: again, problems };
+  return { valid, ballotsCast, invalidBallots, tallies: outcome.tallies, selected, runoff: again, problems, abstentions, thresholdBase: base };
 }
 
 /** A run-off round as held: the run-off it settles and its ballots (unit codes among runoff.units). */
 export interface RunoffRound extends Runoff {
   ballots: string[][];
+  /** Ballots of the round abstaining on its title (they are in `ballots` with no pick). */
+  abstentions?: number;
 }
 
 function sameRunoff(a: Runoff, b: Runoff): boolean {
@@ -375,7 +449,7 @@ export function resolveClusterVote(input: ClusterVoteInput, rounds: RunoffRound[
         `${label} (${round.title} among ${round.units.join(', ')}) does not match the pending run-off: ${expected}`,
       );
     }
-    const r = tallyRunoff({ memberCount: input.memberCount, runoff: round, ballots: round.ballots, rules: input.rules });
+    const r = tallyRunoff({ memberCount: input.memberCount, runoff: round, ballots: round.ballots, abstentions: round.abstentions, rules: input.rules });
     roundProblems.push(...r.problems.map((p) => `${label}: ${p}`));
     chainWinners = [...chainWinners, ...r.selected];
     if (r.runoff) {

@@ -1,4 +1,4 @@
-import { councilApproves, councilQuorumMet, CouncilRules } from './council';
+import { approvalsRequired, councilApproves, councilDecision, councilQuorumMet, CouncilRules } from './council';
 import { DomainRuleError } from './nomination-rules';
 import { findRuleSet } from './rule-set';
 
@@ -54,5 +54,69 @@ describe('councilApproves — biểu quyết Cờ thi đua', () => {
     ['a council without members', { approve: 0, reject: 0 }, 0, 0],
   ])('refuses impossible counts: %s', (_name, votes, present, total) => {
     expect(() => councilApproves(votes, present, total, byDefault)).toThrow(DomainRuleError);
+  });
+});
+
+describe('councilDecision — phiếu không biểu quyết (abstentions) and xung đột lợi ích (conflicts of interest)', () => {
+  const abstainExcluded: CouncilRules = { ...byDefault, abstentions: 'EXCLUDE_FROM_BASE' };
+  const conflictsCounted: CouncilRules = { ...byDefault, conflicts: 'COUNT_AS_PRESENT_NOT_APPROVING' };
+  const stateAuditAbstainExcluded: CouncilRules = { ...stateAudit, abstentions: 'EXCLUDE_FROM_BASE' };
+  const ballotsCastAbstainExcluded: CouncilRules = { ...ofBallotsCast, abstentions: 'EXCLUDE_FROM_BASE' };
+
+  it('keeps the existing rule sets as they were: default counts abstentions as present, excludes conflicts', () => {
+    expect(byDefault).toMatchObject({ abstentions: 'COUNT_AS_PRESENT_NOT_APPROVING', conflicts: 'EXCLUDE_FROM_BASE' });
+    expect(stateAudit).toMatchObject({ abstentions: 'COUNT_AS_PRESENT_NOT_APPROVING', conflicts: 'EXCLUDE_FROM_BASE' });
+    // A rule set written before these settings existed (no fields) behaves like the defaults.
+    const legacy: CouncilRules = { quorum: byDefault.quorum, flagThreshold: byDefault.flagThreshold };
+    expect(councilDecision({ approve: 6, reject: 1, abstain: 2 }, 1, 10, 15, legacy)).toEqual(councilDecision({ approve: 6, reject: 1, abstain: 2 }, 1, 10, 15, byDefault));
+  });
+
+  it.each<[string, CouncilRules, { approve: number; reject: number; abstain: number }, number, number, number, { approved: boolean; quorumMet: boolean; base: number }]>([
+    // ≥ 70 % of members present
+    ['abstentions count as present: 6 of 10 present', byDefault, { approve: 6, reject: 1, abstain: 3 }, 0, 10, 15, { approved: false, quorumMet: true, base: 10 }],
+    ['abstentions excluded: 6 of 10 − 3 = 7 present', abstainExcluded, { approve: 6, reject: 1, abstain: 3 }, 0, 10, 15, { approved: true, quorumMet: true, base: 7 }],
+    ['abstentions counted, threshold met exactly: 7 of 10', byDefault, { approve: 7, reject: 0, abstain: 3 }, 0, 10, 15, { approved: true, quorumMet: true, base: 10 }],
+    ['a conflict leaves the base: 8 of 12 − 1 = 11 → 72.7 %', byDefault, { approve: 8, reject: 3, abstain: 0 }, 1, 12, 15, { approved: true, quorumMet: true, base: 11 }],
+    ['the same conflict counted as present not approving: 8 of 12', conflictsCounted, { approve: 8, reject: 3, abstain: 0 }, 1, 12, 15, { approved: false, quorumMet: true, base: 12 }],
+    ['two conflicts excluded: 7 of 12 − 2 = 10 → 70 %', byDefault, { approve: 7, reject: 3, abstain: 0 }, 2, 12, 15, { approved: true, quorumMet: true, base: 10 }],
+    ['two conflicts counted as present: 7 of 12', conflictsCounted, { approve: 7, reject: 3, abstain: 0 }, 2, 12, 15, { approved: false, quorumMet: true, base: 12 }],
+    ['a conflict excluded breaks this nomination’s quorum: 10 − 1 of 15 − 1 < 2/3', byDefault, { approve: 7, reject: 1, abstain: 0 }, 1, 10, 15, { approved: false, quorumMet: false, base: 9 }],
+    ['the same conflict counted as present keeps the quorum: 7 of 10 = 70 %', conflictsCounted, { approve: 7, reject: 1, abstain: 0 }, 1, 10, 15, { approved: true, quorumMet: true, base: 10 }],
+    ['a tie for and against is not 70 %', byDefault, { approve: 5, reject: 5, abstain: 0 }, 0, 10, 15, { approved: false, quorumMet: true, base: 10 }],
+    ['no quorum at all', abstainExcluded, { approve: 9, reject: 0, abstain: 0 }, 0, 9, 15, { approved: false, quorumMet: false, base: 9 }],
+    // > 50 % of all members (State Audit)
+    ['all members, abstentions counted: 7 of 15', stateAudit, { approve: 7, reject: 1, abstain: 4 }, 0, 12, 15, { approved: false, quorumMet: true, base: 15 }],
+    ['all members, abstentions excluded: 7 of 15 − 4 = 11', stateAuditAbstainExcluded, { approve: 7, reject: 1, abstain: 4 }, 0, 12, 15, { approved: true, quorumMet: true, base: 11 }],
+    ['all members, a conflict leaves the base: 7 of 15 − 1 = 14 is exactly half, a tie', stateAudit, { approve: 7, reject: 3, abstain: 0 }, 1, 12, 15, { approved: false, quorumMet: true, base: 14 }],
+    ['all members, two conflicts: 7 of 13 > 50 %', stateAudit, { approve: 7, reject: 3, abstain: 0 }, 2, 12, 15, { approved: true, quorumMet: true, base: 13 }],
+    // base = ballots cast
+    ['ballots cast with abstentions counted: 6 of 6 + 1 + 2 = 9', ofBallotsCast, { approve: 6, reject: 1, abstain: 2 }, 0, 10, 15, { approved: false, quorumMet: true, base: 9 }],
+    ['ballots cast with abstentions excluded: 6 of 7', ballotsCastAbstainExcluded, { approve: 6, reject: 1, abstain: 2 }, 0, 10, 15, { approved: true, quorumMet: true, base: 7 }],
+    ['ballots cast, everyone abstains: base 0', ballotsCastAbstainExcluded, { approve: 0, reject: 0, abstain: 10 }, 0, 10, 15, { approved: false, quorumMet: true, base: 0 }],
+  ])('%s', (_name, rules, votes, conflicts, present, total, expected) => {
+    const outcome = councilDecision(votes, conflicts, present, total, rules);
+    expect(outcome).toMatchObject({ ...expected, approve: votes.approve, reject: votes.reject, abstain: votes.abstain, conflicts });
+  });
+
+  it('reports what was left out of the base and the approvals needed', () => {
+    expect(councilDecision({ approve: 6, reject: 1, abstain: 2 }, 1, 10, 15, abstainExcluded)).toMatchObject({
+      present: 9,
+      members: 14,
+      baseKind: 'PRESENT',
+      base: 7,
+      excludedFromBase: { abstentions: 2, conflicts: 1 },
+      required: 5, // ≥ 70 % of 7 = 4.9
+    });
+    expect(councilDecision({ approve: 0, reject: 0 }, 0, 16, 16, stateAudit)).toMatchObject({ base: 16, required: 9 }); // > 8
+    expect(approvalsRequired(10, byDefault.flagThreshold)).toBe(7);
+    expect(approvalsRequired(0, byDefault.flagThreshold)).toBeNull();
+  });
+
+  it.each([
+    ['ballots and conflicts beyond the members present', { approve: 8, reject: 0, abstain: 1 }, 2, 10],
+    ['a negative abstention count', { approve: 1, reject: 0, abstain: -1 }, 0, 10],
+    ['a fractional conflict count', { approve: 1, reject: 0, abstain: 0 }, 0.5, 10],
+  ])('refuses impossible counts: %s', (_name, votes, conflicts, present) => {
+    expect(() => councilDecision(votes, conflicts, present, 15, byDefault)).toThrow(DomainRuleError);
   });
 });

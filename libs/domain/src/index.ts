@@ -9,3 +9,4 @@ export * from './holidays-vn';
 export * from './working-days';
 export * from './nomination-rules';
 export * from './reminders';
+export * from './eligibility';

@@ -77,3 +77,9 @@ export type GovernmentDecision = 'AWARDED' | 'DECLINED';
 /** SO_TU_PHAP: Sở Tư pháp. CUC_THADS: Cục THADS. CHI_CUC_THADS: Chi cục THADS. DON_VI_BO: đơn vị thuộc Bộ. */
 export const UNIT_KINDS = ['SO_TU_PHAP', 'CUC_THADS', 'CHI_CUC_THADS', 'DON_VI_BO', 'OTHER'] as const;
 export type UnitKind = (typeof UNIT_KINDS)[number];
+
+/** The Vietnamese names of the titles, for messages and documents. */
+export const TITLE_NAMES_VI: Record<Title, string> = {
+  MINISTRY_FLAG: 'Cờ thi đua ngành Tư pháp',
+  GOVERNMENT_FLAG: 'Cờ thi đua của Chính phủ',
+};

@@ -25,4 +25,18 @@ describe('versioned rule sets', () => {
     expect(findRuleSet('state-audit')!.council.flagThreshold).toEqual({ share: { num: 1, den: 2 }, inclusive: false, base: 'ALL_MEMBERS' });
     expect(new Set(listRuleSets().map((r) => `${r.id}@${r.version}`)).size).toBe(listRuleSets().length);
   });
+
+  it('adds the abstention and conflict settings with today’s behaviour, and a separate rule set for prior titles', () => {
+    for (const r of [findRuleSet('default', 1)!, findRuleSet('default', 2)!, findRuleSet('state-audit')!]) {
+      expect(r.clusterVote.abstentions).toBe('COUNT_IN_BALLOTS_CAST');
+      expect(r.council).toMatchObject({ abstentions: 'COUNT_AS_PRESENT_NOT_APPROVING', conflicts: 'EXCLUDE_FROM_BASE' });
+      expect(r.eligibility).toBeUndefined();
+    }
+    const prior = findRuleSet('prior-titles')!;
+    expect(prior.version).toBe(1);
+    // Everything but the prior-title rule is default v2.
+    expect({ ...prior, id: 'default', version: 2, description: findRuleSet('default', 2)!.description, eligibility: undefined }).toEqual({ ...findRuleSet('default', 2)!, eligibility: undefined });
+    // `default` still resolves to version 2: campaigns started on it are unchanged.
+    expect(findRuleSet(DEFAULT_RULE_SET_ID)!.version).toBe(2);
+  });
 });

@@ -4,7 +4,7 @@
  * and version are copied into the workflow's input, so a new rule set never changes it.
  */
 
-import type { UnitKind } from './model';
+import type { Title, UnitKind } from './model';
 import { DEFAULT_REMINDER_POLICY, type ReminderPolicy } from './reminders';
 
 /** A fraction written as numerator/denominator so 2/3 is exact. */
@@ -22,6 +22,46 @@ export interface Threshold {
   /** `true`: at least the share (≥). `false`: strictly more than the share (>). */
   inclusive: boolean;
   base: ThresholdBase;
+}
+
+/**
+ * How a member unit's abstention on a title (phiếu không bầu cho danh hiệu) counts in the cluster
+ * vote. Either way the abstaining unit has voted: its ballot counts toward the quorum.
+ *  - COUNT_IN_BALLOTS_CAST: the ballot stays in the threshold base of the title (a unit needs
+ *    > 50 % of all ballots cast, abstentions included); today's behaviour, and the default.
+ *  - EXCLUDE_FROM_BASE: the ballot is left out of the title's threshold base (ballots cast, or all
+ *    member units when the base is ALL_MEMBERS, minus the abstentions on that title).
+ */
+export type ClusterAbstentionRule = 'COUNT_IN_BALLOTS_CAST' | 'EXCLUDE_FROM_BASE';
+
+/**
+ * How a council member's abstention on a title (không biểu quyết) counts. Either way the member is
+ * present: the quorum is unchanged.
+ *  - COUNT_AS_PRESENT_NOT_APPROVING: the member stays in the base (members present, all members,
+ *    or the ballots cast) without approving, like a blank ballot; the default (today's behaviour).
+ *  - EXCLUDE_FROM_BASE: the member is left out of the threshold base of that title.
+ */
+export type CouncilAbstentionRule = 'COUNT_AS_PRESENT_NOT_APPROVING' | 'EXCLUDE_FROM_BASE';
+
+/**
+ * How a council member with a declared conflict of interest on a nomination counts for it (the
+ * member never votes on it: such a vote is refused).
+ *  - EXCLUDE_FROM_BASE: the member is left out of that nomination's count altogether: out of the
+ *    members present and of all members, for its quorum and its threshold base; the default.
+ *  - COUNT_AS_PRESENT_NOT_APPROVING: the member still counts as present (quorum, base) without
+ *    approving, like an abstention kept in the base.
+ */
+export type CouncilConflictRule = 'EXCLUDE_FROM_BASE' | 'COUNT_AS_PRESENT_NOT_APPROVING';
+
+/**
+ * A title a unit must already hold, from the award registry, before it can be proposed for another:
+ * at least `count` awards of `title` in the `inLastYears` years before the campaign's year
+ * (revoked awards do not count; awards under a unit's former codes do).
+ */
+export interface PriorTitleRequirement {
+  title: Title;
+  inLastYears: number;
+  count: number;
 }
 
 export interface RuleSet {
@@ -42,12 +82,26 @@ export interface RuleSet {
      * varies; a rule set that forbids it says `false`).
      */
     allowSelfVote?: boolean;
+    /** Abstentions on a title (see ClusterAbstentionRule). Absent: COUNT_IN_BALLOTS_CAST. */
+    abstentions?: ClusterAbstentionRule;
   };
   council: {
     /** Members present / all council members needed to decide (≥). DOMAIN: 2/3. */
     quorum: Fraction;
     /** Approvals needed for a flag. default: ≥ 70 % of present; state-audit: > 50 % of all. */
     flagThreshold: Threshold;
+    /** Abstentions on a title (see CouncilAbstentionRule). Absent: COUNT_AS_PRESENT_NOT_APPROVING. */
+    abstentions?: CouncilAbstentionRule;
+    /** Members with a declared conflict of interest (see CouncilConflictRule). Absent: EXCLUDE_FROM_BASE. */
+    conflicts?: CouncilConflictRule;
+  };
+  /**
+   * Who may be proposed for a title. `priorTitles`: per title, the title the unit must already hold
+   * (from the award registry), checked when the cluster vote closes: a unit lacking it is reported
+   * ineligible with the reason and is not selected. Absent: no requirement.
+   */
+  eligibility?: {
+    priorTitles?: Partial<Record<Title, PriorTitleRequirement>>;
   };
   governmentFlag: {
     /** ≤ this share of the units rated as leading clusters, rounded down (Công văn 5007/BNV-TĐKT). */
@@ -85,10 +139,13 @@ const DEFAULT_RULE_SET: RuleSet = {
     selection: { share: { num: 1, den: 2 }, inclusive: false, base: 'BALLOTS_CAST' },
     governmentSubsetOfMinistry: true,
     requireRegistrationForTitle: true,
+    abstentions: 'COUNT_IN_BALLOTS_CAST',
   },
   council: {
     quorum: { num: 2, den: 3 },
     flagThreshold: { share: { num: 7, den: 10 }, inclusive: true, base: 'PRESENT' },
+    abstentions: 'COUNT_AS_PRESENT_NOT_APPROVING',
+    conflicts: 'EXCLUDE_FROM_BASE',
   },
   governmentFlag: { quota: { num: 1, den: 5 }, atLeastOnePerCluster: true },
   reminders: DEFAULT_REMINDER_POLICY,
@@ -107,6 +164,7 @@ const STATE_AUDIT_RULE_SET: RuleSet = {
   version: 1,
   description: 'As default, but council flags need > 50 % of all council members (State Audit practice).',
   council: {
+    ...DEFAULT_RULE_SET.council,
     quorum: { num: 2, den: 3 },
     flagThreshold: { share: { num: 1, den: 2 }, inclusive: false, base: 'ALL_MEMBERS' },
   },
@@ -123,7 +181,21 @@ const DEFAULT_RULE_SET_V2: RuleSet = {
   governmentFlag: { ...DEFAULT_RULE_SET.governmentFlag, consultationForKinds: ['CUC_THADS', 'CHI_CUC_THADS'] },
 };
 
-const RULE_SETS: readonly RuleSet[] = [DEFAULT_RULE_SET, DEFAULT_RULE_SET_V2, STATE_AUDIT_RULE_SET];
+/**
+ * An example of a prior-title rule (not the default: campaigns on `default` are unchanged): as
+ * `default` v2, and a unit is proposed for the Government flag only if the award registry holds a
+ * Ministry flag of the year before the campaign's year (not revoked, under any of its codes).
+ * Pick it at the campaign's start with `ruleSet: "prior-titles"`.
+ */
+const PRIOR_TITLES_RULE_SET: RuleSet = {
+  ...DEFAULT_RULE_SET_V2,
+  id: 'prior-titles',
+  version: 1,
+  description: `${DEFAULT_RULE_SET_V2.description} Prior titles: the Government flag needs a Ministry flag awarded for the previous year (award registry).`,
+  eligibility: { priorTitles: { GOVERNMENT_FLAG: { title: 'MINISTRY_FLAG', inLastYears: 1, count: 1 } } },
+};
+
+const RULE_SETS: readonly RuleSet[] = [DEFAULT_RULE_SET, DEFAULT_RULE_SET_V2, STATE_AUDIT_RULE_SET, PRIOR_TITLES_RULE_SET];
 
 /** Does a unit of this kind need a consultation (hiệp y) before its Government flag goes on? */
 export function requiresConsultation(ruleSet: RuleSet, unitKind: UnitKind | undefined): boolean {

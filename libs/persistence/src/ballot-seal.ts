@@ -9,6 +9,7 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { OpenBallotBoxInput, OpenBallotBoxResult } from '@tdkt/contracts';
+import type { Title } from '@tdkt/domain';
 
 export const DEMO_BALLOT_KEY = 'tdkt-flow-demo-ballot-key-change-me';
 
@@ -16,6 +17,8 @@ export interface SealedContent {
   receiptHash: string;
   ministryFlag: string[];
   governmentFlag: string[];
+  /** Titles the ballot abstains on (absent: none). */
+  abstain?: Title[];
 }
 
 /** The ballot key from BALLOT_KEY (at least 16 characters), or the demo key. */
@@ -63,16 +66,18 @@ export async function openBallotBox(dataSource: DataSource, secret: string, inpu
   }
   // Stored and returned in receipt-hash order: nothing of the order in which the voters voted.
   opened.sort((a, b) => (a.receiptHash < b.receiptHash ? -1 : 1));
+  // Abstentions travel with the choices only when there are some: older ballots look as before.
+  const abstainOf = (b: SealedContent) => (Array.isArray(b.abstain) && b.abstain.length ? { abstain: [...b.abstain].sort() } : {});
   await dataSource.transaction(async (tx) => {
     for (const b of opened) {
       await tx.query(
         'INSERT INTO ballot_box (campaign_id, round, receipt_hash, choices) VALUES ($1,$2,$3,$4) ON CONFLICT (receipt_hash) DO NOTHING',
-        [input.campaignId, input.round, b.receiptHash, JSON.stringify({ ministryFlag: b.ministryFlag, governmentFlag: b.governmentFlag })],
+        [input.campaignId, input.round, b.receiptHash, JSON.stringify({ ministryFlag: b.ministryFlag, governmentFlag: b.governmentFlag, ...abstainOf(b) })],
       );
     }
   });
   const ballots = opened
-    .map((b) => ({ ministryFlag: [...b.ministryFlag].sort(), governmentFlag: [...b.governmentFlag].sort() }))
+    .map((b) => ({ ministryFlag: [...b.ministryFlag].sort(), governmentFlag: [...b.governmentFlag].sort(), ...abstainOf(b) }))
     .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
   return { ballots, unreadable };
 }

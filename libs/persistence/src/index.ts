@@ -12,3 +12,5 @@ export * from './notifications';
 export * from './registry';
 export * from './registry-import';
 export * from './query';
+export * from './entities/work-tools';
+export * from './work-tools';

@@ -141,3 +141,26 @@ export async function findAwards(tx: Pick<EntityManager, 'query'>, q: AwardQuery
     ),
   };
 }
+
+/**
+ * Awards (not revoked) of the given titles and years, per unit code asked for: each unit is found
+ * under its current code and every former code (renamed or merged units keep their history).
+ * Read by the campaign workflow (through an activity) for the rule set's prior-title requirements.
+ */
+export async function findPriorAwards(
+  tx: Pick<EntityManager, 'query'>,
+  q: { unitCodes: string[]; titles: string[]; fromYear: number; toYear: number },
+): Promise<Record<string, { unitCode: string; title: string; year: number; decisionNumber: string }[]>> {
+  const out: Record<string, { unitCode: string; title: string; year: number; decisionNumber: string }[]> = {};
+  for (const unit of [...new Set(q.unitCodes)]) {
+    const codes = await codesOf(tx, await currentUnitCode(tx, unit));
+    const rows: { unit_code: string; title: string; year: number; decision_number: string }[] = await tx.query(
+      `SELECT unit_code, title, year, decision_number FROM award
+        WHERE unit_code = ANY($1) AND title = ANY($2) AND year BETWEEN $3 AND $4 AND revoked_at IS NULL
+        ORDER BY year, title, unit_code`,
+      [codes, q.titles, q.fromYear, q.toYear],
+    );
+    out[unit] = rows.map((r) => ({ unitCode: r.unit_code, title: r.title, year: r.year, decisionNumber: r.decision_number }));
+  }
+  return out;
+}

@@ -192,11 +192,11 @@ export class CampaignsService {
     const runoff = vote.round > 1 ? vote.result?.runoff : undefined;
     const problems = runoff
       ? [
-          ...validateRunoffBallot(runoff.title === 'MINISTRY_FLAG' ? dto.ministryFlag : dto.governmentFlag, runoff),
+          ...validateRunoffBallot(runoff.title === 'MINISTRY_FLAG' ? dto.ministryFlag : dto.governmentFlag, runoff, dto.abstain),
           ...((runoff.title === 'MINISTRY_FLAG' ? dto.governmentFlag : dto.ministryFlag).length ? [`this run-off round decides ${runoff.title} only`] : []),
         ]
       : validateClusterBallot(
-          { ministryFlag: dto.ministryFlag, governmentFlag: dto.governmentFlag },
+          { ministryFlag: dto.ministryFlag, governmentFlag: dto.governmentFlag, ...(dto.abstain ? { abstain: dto.abstain } : {}) },
           {
             ministryFlagSeats: vote.ministryFlagSeats,
             governmentFlagSeats: vote.governmentFlagSeats,
@@ -208,7 +208,12 @@ export class CampaignsService {
     if (problems.length) throw new BadRequestException(problems);
     const receipt = ctx.updateId ? derivedReceipt(this.ballotKey, ctx.updateId) : randomBytes(24).toString('base64url');
     const receiptHash = createHash('sha256').update(receipt).digest('hex');
-    const sealedBallot = sealBallot(this.ballotKey, { receiptHash, ministryFlag: dto.ministryFlag, governmentFlag: dto.governmentFlag });
+    const sealedBallot = sealBallot(this.ballotKey, {
+      receiptHash,
+      ministryFlag: dto.ministryFlag,
+      governmentFlag: dto.governmentFlag,
+      ...(dto.abstain?.length ? { abstain: dto.abstain } : {}),
+    });
     const result = await this.workflows.update(
       campaignWorkflowId(id),
       castBallotUpdate,
@@ -241,6 +246,9 @@ export class CampaignsService {
       governmentFlag: vote.result?.governmentFlag ?? [],
       runoff: vote.result?.runoff ?? null,
       problems: vote.result?.problems ?? [],
+      abstentions: vote.result?.abstentions ?? { MINISTRY_FLAG: 0, GOVERNMENT_FLAG: 0 },
+      thresholdBase: vote.result?.thresholdBase ?? null,
+      ineligible: vote.result?.ineligible ?? [],
     };
   }
 

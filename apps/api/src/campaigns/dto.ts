@@ -107,4 +107,16 @@ export class BallotDto {
   @ArrayUnique()
   @IsCode('governmentFlag', { each: true })
   governmentFlag!: string[];
+  @ApiPropertyOptional({
+    enum: TITLES,
+    isArray: true,
+    example: ['GOVERNMENT_FLAG'],
+    description: 'titles the unit abstains on (no pick for them); counted as the rule set says (clusterVote.abstentions)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(TITLES.length)
+  @ArrayUnique()
+  @IsIn(TITLES, { each: true, message: `abstain must each be one of ${TITLES.join(', ')}` })
+  abstain?: Title[];
 }

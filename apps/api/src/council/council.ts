@@ -4,12 +4,13 @@
  * records who was present and closes; the session workflow decides and tells each nomination.
  */
 import { BadRequestException, Body, ConflictException, Controller, Get, Header, Inject, Injectable, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiProduces, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsInt, IsString, Max, Min } from 'class-validator';
+import { ApiBearerAuth, ApiProduces, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import { In, type DataSource } from 'typeorm';
 import {
   closeCouncilSessionUpdate,
   councilVoteUpdate,
+  declareCouncilConflictUpdate,
   WORKFLOW_TYPES,
   type CouncilSessionInput,
   type CouncilSessionView,
@@ -29,7 +30,30 @@ export class OpenCouncilSessionDto extends YearNominationsDto {}
 export class CouncilVoteDto {
   @ApiProperty({ example: '2026:KV-TP-TW:STP-HN' }) @IsString() nominationId!: string;
   @ApiProperty({ enum: TITLES }) @IsIn(TITLES) title!: Title;
-  @ApiProperty() @IsBoolean() approve!: boolean;
+  @ApiProperty({ required: false, description: 'for or against; required unless `abstain: true` or `conflict: true`' })
+  @ValidateIf((o: CouncilVoteDto) => o.abstain !== true && o.conflict !== true)
+  @IsBoolean()
+  approve?: boolean;
+  @ApiPropertyOptional({ description: 'the member abstains on this title (counted as the rule set says: council.abstentions)' })
+  @IsOptional()
+  @IsBoolean()
+  abstain?: boolean;
+  @ApiPropertyOptional({ description: 'instead of voting, declare a conflict of interest on the nomination (needs `reason`); the member is left out of its count' })
+  @IsOptional()
+  @IsBoolean()
+  conflict?: boolean;
+  @ApiPropertyOptional({ description: 'the reason of a declared conflict of interest' })
+  @ValidateIf((o: CouncilVoteDto) => o.conflict === true || o.reason !== undefined)
+  @IsString()
+  @MinLength(1, { message: 'reason is required with conflict: true' })
+  @MaxLength(1000)
+  reason?: string;
+}
+
+/** A member's conflict of interest on a nomination of the sitting (xung đột lợi ích). */
+export class CouncilConflictDto {
+  @ApiProperty({ example: '2026:KV-TP-TW:STP-HN' }) @IsString() nominationId!: string;
+  @ApiProperty({ example: 'Nguyên là thủ trưởng đơn vị được đề nghị' }) @IsString() @MinLength(1) @MaxLength(1000) reason!: string;
 }
 
 export class CloseCouncilSessionDto {
@@ -98,13 +122,38 @@ export class CouncilService {
   }
 
   async vote(id: string, dto: CouncilVoteDto, ctx: ActionContext) {
+    if (dto.conflict === true) {
+      if (dto.abstain === true || dto.approve !== undefined) throw new BadRequestException('conflict: a declared conflict of interest carries no approve or abstain');
+      return this.declareConflict(id, { nominationId: dto.nominationId, reason: dto.reason! }, ctx);
+    }
+    if (dto.abstain === true && dto.approve === true) throw new BadRequestException('approve: an abstention cannot approve');
     await this.read.councilSession(id);
     return this.workflows.update(
       councilSessionWorkflowId(id),
       councilVoteUpdate,
-      { nominationId: dto.nominationId, title: dto.title, approve: dto.approve, actor: ctx.actor, requestId: ctx.requestId },
+      {
+        nominationId: dto.nominationId,
+        title: dto.title,
+        ...(dto.abstain === true ? { abstain: true } : { approve: dto.approve }),
+        actor: ctx.actor,
+        requestId: ctx.requestId,
+      },
       ctx.updateId,
       'the council vote',
+    );
+  }
+
+  /** A member declares a conflict of interest on a nomination: refused once the member voted on it. */
+  async declareConflict(id: string, dto: CouncilConflictDto, ctx: ActionContext) {
+    await this.read.councilSession(id);
+    const reason = dto.reason.normalize('NFC').trim();
+    if (!reason) throw new BadRequestException('reason is required');
+    return this.workflows.update(
+      councilSessionWorkflowId(id),
+      declareCouncilConflictUpdate,
+      { nominationId: dto.nominationId, reason, actor: ctx.actor, requestId: ctx.requestId },
+      ctx.updateId,
+      'the declaration of a conflict of interest',
     );
   }
 
@@ -154,6 +203,12 @@ export class CouncilController {
   @Roles('COUNCIL_MEMBER', 'COUNCIL_CHAIR')
   vote(@Param('id') id: string, @Body() dto: CouncilVoteDto, @Action() ctx: ActionContext) {
     return this.council.vote(id, dto, ctx);
+  }
+
+  @Post(':id/conflicts')
+  @Roles('COUNCIL_MEMBER', 'COUNCIL_CHAIR')
+  declareConflict(@Param('id') id: string, @Body() dto: CouncilConflictDto, @Action() ctx: ActionContext) {
+    return this.council.declareConflict(id, dto, ctx);
   }
 
   @Post(':id/close')

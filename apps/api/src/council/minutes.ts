@@ -3,8 +3,8 @@
  * document an officer can open, print or save as PDF: attendance, quorum and the tally per
  * nomination and title, in Vietnamese. Who voted how is never shown (secret ballot).
  */
-import type { CouncilSessionView } from '@tdkt/contracts';
-import type { Title } from '@tdkt/domain';
+import type { CouncilSessionItemView, CouncilSessionView, CouncilTitleOutcomeView } from '@tdkt/contracts';
+import { findRuleSet, type RuleSet, type Title } from '@tdkt/domain';
 
 const TITLE_NAMES: Record<Title, string> = {
   MINISTRY_FLAG: 'Cờ thi đua ngành Tư pháp',
@@ -22,16 +22,60 @@ function vnDateTime(iso: string): string {
   return `${pad(d.getUTCHours())} giờ ${pad(d.getUTCMinutes())}, ngày ${pad(d.getUTCDate())}/${pad(d.getUTCMonth() + 1)}/${d.getUTCFullYear()}`;
 }
 
+const BASE_NAMES: Record<CouncilTitleOutcomeView['baseKind'], string> = {
+  PRESENT: 'thành viên có mặt',
+  ALL_MEMBERS: 'tổng số thành viên Hội đồng',
+  BALLOTS_CAST: 'phiếu biểu quyết',
+};
+
+/** The base the threshold was measured against, and what was left out of it. */
+function describeBase(o: CouncilTitleOutcomeView, session: CouncilSessionView): string {
+  const start = { PRESENT: session.membersPresent ?? 0, ALL_MEMBERS: session.membersTotal, BALLOTS_CAST: o.approve + o.reject + o.abstain }[o.baseKind];
+  const conflicts = o.baseKind === 'BALLOTS_CAST' ? 0 : o.excludedFromBase.conflicts;
+  const parts = [
+    ...(conflicts ? [` − ${conflicts} có xung đột lợi ích`] : []),
+    ...(o.excludedFromBase.abstentions ? [` − ${o.excludedFromBase.abstentions} không biểu quyết`] : []),
+  ];
+  const base = parts.length ? `<b>${o.base}</b> (${start} ${BASE_NAMES[o.baseKind]}${parts.join('')})` : `<b>${o.base}</b> ${BASE_NAMES[o.baseKind]}`;
+  return `${base}${o.required === null ? '' : `; cần ít nhất ${o.required} phiếu đồng ý`}${o.quorumMet ? '' : '; không đủ số thành viên để xét hồ sơ này'}`;
+}
+
+/** How the rule set counts abstentions and conflicts, and its threshold, in words. */
+function describeRules(rules: RuleSet['council'] | undefined): string {
+  if (!rules) return '';
+  const t = rules.flagThreshold;
+  const pct = ((t.share.num * 100) / t.share.den).toLocaleString('vi-VN', { maximumFractionDigits: 1 });
+  const threshold = `${t.inclusive ? 'từ' : 'trên'} ${pct} % ${BASE_NAMES[t.base]}`;
+  const abstentions =
+    (rules.abstentions ?? 'COUNT_AS_PRESENT_NOT_APPROVING') === 'EXCLUDE_FROM_BASE'
+      ? 'phiếu không biểu quyết không tính vào cơ sở tính tỷ lệ'
+      : 'phiếu không biểu quyết được tính là có mặt, không đồng ý';
+  const conflicts =
+    (rules.conflicts ?? 'EXCLUDE_FROM_BASE') === 'EXCLUDE_FROM_BASE'
+      ? 'thành viên có xung đột lợi ích không biểu quyết và không tính vào số thành viên khi xét hồ sơ đó'
+      : 'thành viên có xung đột lợi ích không biểu quyết, được tính là có mặt, không đồng ý';
+  return `<p>Danh hiệu được thông qua khi đạt ${threshold}; ${abstentions}; ${conflicts}.</p>`;
+}
+
+function conflictsOf(item: CouncilSessionItemView, unitNames: Record<string, string>): string {
+  if (!item.conflicts?.length) return '';
+  const list = item.conflicts.map((c) => `${escapeHtml(c.member)} (lý do: ${escapeHtml(c.reason)})`).join('; ');
+  return `<li>${escapeHtml(unitNames[item.unitCode] ?? item.unitCode)} <small>${escapeHtml(item.nominationId)}</small>: ${list}</li>`;
+}
+
 export function renderCouncilMinutes(session: CouncilSessionView, unitNames: Record<string, string>): string {
   const rows = session.items.flatMap((item) =>
     item.titles.map((title) => {
       const votes = item.votes[title] ?? { approve: 0, reject: 0 };
-      const base = session.membersPresent ?? 0;
+      const o = item.outcome?.[title];
+      const base = o ? o.base : (session.membersPresent ?? 0);
       const share = base > 0 ? `${((votes.approve * 100) / base).toFixed(1)} %` : '—';
+      const baseText = o ? describeBase(o, session) : session.membersPresent === null ? '—' : `<b>${base}</b> thành viên có mặt`;
       const outcome = item.approved === null ? 'Chưa kết luận' : item.approved[title] ? 'Thông qua' : 'Không thông qua';
-      return `<tr><td>${escapeHtml(unitNames[item.unitCode] ?? item.unitCode)}<br><small>${escapeHtml(item.nominationId)}</small></td><td>${TITLE_NAMES[title]}</td><td class="n">${votes.approve}</td><td class="n">${votes.reject}</td><td class="n">${share}</td><td>${outcome}</td></tr>`;
+      return `<tr><td>${escapeHtml(unitNames[item.unitCode] ?? item.unitCode)}<br><small>${escapeHtml(item.nominationId)}</small></td><td>${TITLE_NAMES[title]}</td><td class="n">${votes.approve}</td><td class="n">${votes.reject}</td><td class="n">${votes.abstain ?? 0}</td><td class="n">${item.conflicts?.length ?? 0}</td><td>${baseText}</td><td class="n">${share}</td><td>${outcome}</td></tr>`;
     }),
   );
+  const conflicts = session.items.map((i) => conflictsOf(i, unitNames)).filter(Boolean);
   const quorum = session.quorumMet === null ? 'chưa xác định' : session.quorumMet ? 'đủ điều kiện tiến hành (đạt tỷ lệ theo bộ quy tắc)' : 'không đủ số thành viên theo quy định';
   return `<!doctype html>
 <html lang="vi"><head><meta charset="utf-8"><title>Biên bản họp Hội đồng ${escapeHtml(session.id)}</title>
@@ -46,10 +90,13 @@ export function renderCouncilMinutes(session: CouncilSessionView, unitNames: Rec
 <p>Thành phần: ${session.membersPresent ?? '—'}/${session.membersTotal} thành viên Hội đồng có mặt; phiên họp ${quorum}.
 Bộ quy tắc áp dụng: ${escapeHtml(session.ruleSet.id)}, phiên bản ${session.ruleSet.version}. Hình thức biểu quyết: bỏ phiếu kín.</p>
 <h3>Kết quả biểu quyết</h3>
-<table><thead><tr><th>Đơn vị</th><th>Danh hiệu</th><th>Đồng ý</th><th>Không đồng ý</th><th>Tỷ lệ đồng ý / có mặt</th><th>Kết luận</th></tr></thead>
+${describeRules(findRuleSet(session.ruleSet.id, session.ruleSet.version)?.council)}
+<table><thead><tr><th>Đơn vị</th><th>Danh hiệu</th><th>Đồng ý</th><th>Không đồng ý</th><th>Không biểu quyết</th><th>Xung đột lợi ích</th><th>Cơ sở tính tỷ lệ</th><th>Tỷ lệ đồng ý</th><th>Kết luận</th></tr></thead>
 <tbody>
 ${rows.join('\n')}
 </tbody></table>
+<h3>Thành viên khai báo xung đột lợi ích (không tham gia biểu quyết hồ sơ liên quan)</h3>
+${conflicts.length ? `<ul>\n${conflicts.join('\n')}\n</ul>` : '<p>Không có.</p>'}
 <p>Biên bản được lập từ nhật ký quyết định của hệ thống tdkt-flow; mỗi quyết định được ghi vào chuỗi nhật ký có kiểm chứng (SHA-256).</p>
 </body></html>
 `;

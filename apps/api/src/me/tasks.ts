@@ -1,31 +1,36 @@
 /**
  * "What waits on me" (việc cần xử lý): for each of the caller's roles, the actions the pipeline
- * expects from it now, with the deadline where there is one; soonest deadline first.
+ * expects from it now, with the deadline where there is one; late tasks first, then the soonest
+ * deadline. And the officers' work tools on it: a task has a stable key; who holds it (claim,
+ * assign, hand over, release) and its plan (due date, follow-up date, priority) are kept in
+ * task_assignment, one row per key.
+ *
+ * Who may do what, by the key of a task:
+ * - a task is "yours" when it is in your own task list (same role and scope: the same unit's
+ *   officers, the cluster head's unit, every Department reviewer, …);
+ * - claim: a task of yours that nobody holds (a race between two claimants has one winner: a
+ *   single INSERT … ON CONFLICT … WHERE assignee IS NULL on the primary key; the other gets 409);
+ * - assign: a task of yours that nobody or you hold, to a user for whom it is a task too; the
+ *   unit's leader (UNIT_LEADER) may assign and reassign any task of the unit's officers, an
+ *   administrator any task (to a user who has it);
+ * - hand over: only the holder, to a user for whom it is a task too, with a note;
+ * - release: the holder, the unit's leader, an administrator;
+ * - plan: anyone for whom it is a task while nobody holds it; once held, the holder, who
+ *   assigned it, the unit's leader or an administrator.
+ * A council member's vote is personal: its key names the member, so no one else can take it.
  */
-import { Controller, Get, Inject, Injectable } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { BadRequestException, Body, ConflictException, Controller, ForbiddenException, Get, HttpCode, Inject, Injectable, NotFoundException, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { DataSource } from 'typeorm';
 import type { Actor } from '@tdkt/domain';
-import { CampaignEntity, CouncilSessionEntity, NominationEntity } from '@tdkt/persistence';
+import { CampaignEntity, CouncilSessionEntity, NominationEntity, updateReturning, UserEntity, type TaskPriority } from '@tdkt/persistence';
 import { Action, type ActionContext } from '../common/auth';
 import { DATA_SOURCE } from '../common/tokens';
+import { AssignTaskDto, HandoverTaskDto, PlanTaskDto, TaskItem, TaskKeyDto, TaskList, TaskQueryDto, type TaskAction } from './dto';
 
-export interface Task {
-  action:
-    | 'REGISTER'
-    | 'SIGN_COVENANT'
-    | 'ELECT_NEXT_YEAR_LEADERSHIP'
-    | 'SUBMIT_SELF_ASSESSMENT'
-    | 'SUBMIT_AMENDMENT'
-    | 'CAST_BALLOT'
-    | 'OPEN_VOTE'
-    | 'CLOSE_VOTE'
-    | 'REVIEW'
-    | 'RECORD_CONSULTATION_OR_SUBMIT'
-    | 'RECORD_GOVERNMENT_DECISION'
-    | 'OPEN_COUNCIL_SESSION'
-    | 'COUNCIL_VOTE'
-    | 'CLOSE_COUNCIL_SESSION';
+/** A task as the pipeline defines it (what, about what, until when). */
+interface BaseTask {
+  action: TaskAction;
   subjectType: 'CAMPAIGN' | 'NOMINATION' | 'COUNCIL_SESSION';
   subjectId: string;
   unitCode?: string;
@@ -35,12 +40,296 @@ export interface Task {
   overdue?: boolean;
 }
 
+/** A task of the list: the pipeline's task, its key, who holds it and its plan. */
+export interface Task extends BaseTask {
+  key: string;
+  overdue: boolean;
+  assignee: string | null;
+  assignedBy: string | null;
+  assignedAt: string | null;
+  handoverNote: string | null;
+  dueDate: string | null;
+  followUpDate: string | null;
+  priority: TaskPriority;
+}
+
+interface PlanRow {
+  task_key: string;
+  assignee: string | null;
+  assigned_by: string | null;
+  assigned_at: Date | null;
+  handover_note: string | null;
+  due_date: string | null;
+  follow_up_date: string | null;
+  priority: TaskPriority;
+}
+
+/** Tasks that only the one who has them can do: their key names the user. */
+const PERSONAL: readonly TaskAction[] = ['COUNCIL_VOTE'];
+
+/** The stable key of a task, e.g. `REVIEW|2026:KV-TP-TW:STP-HN|STP-HN`. */
+export function taskKey(t: BaseTask, username: string): string {
+  const parts = [t.action, t.subjectId, t.unitCode, t.title].filter((p): p is string => !!p);
+  if (PERSONAL.includes(t.action)) parts.push(username);
+  return parts.join('|');
+}
+
+/** The end of a calendar date in Vietnam (UTC+7, no daylight saving), as epoch ms. */
+const endOfDay = (date: string) => Date.parse(`${date}T23:59:59.999+07:00`);
+const PRIORITY_RANK: Record<TaskPriority, number> = { LOW: 0, NORMAL: 1, HIGH: 2, URGENT: 3 };
+
+/** The sooner of the process's deadline and the task's own due date, as epoch ms (null: neither). */
+function effectiveDeadline(t: Task): number | null {
+  const times = [t.deadline ? Date.parse(t.deadline) : NaN, t.dueDate ? endOfDay(t.dueDate) : NaN].filter((n) => !Number.isNaN(n));
+  return times.length ? Math.min(...times) : null;
+}
+
+/** Compares two optional numbers, absent ones last whatever the direction. */
+function compareOptional(a: number | null, b: number | null, direction: 1 | -1): number {
+  if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1;
+  return (a - b) * direction;
+}
+
 @Injectable()
 export class TasksService {
   constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
 
-  async tasksOf(actor: Actor): Promise<{ items: Task[] }> {
-    const tasks: Task[] = [];
+  /** The caller's tasks with their holders and plans, filtered and sorted as asked. */
+  async tasksOf(actor: Actor, q: TaskQueryDto = {}): Promise<{ items: Task[] }> {
+    let tasks = await this.withPlans(await this.computeTasks(actor), actor.username);
+    if (q.action) tasks = tasks.filter((t) => t.action === q.action);
+    if (q.priority) tasks = tasks.filter((t) => t.priority === q.priority);
+    if (q.overdue) tasks = tasks.filter((t) => t.overdue === (q.overdue === 'true'));
+    if (q.assignee === 'me') tasks = tasks.filter((t) => t.assignee === actor.username);
+    if (q.assignee === 'unassigned') tasks = tasks.filter((t) => t.assignee === null);
+    if (q.assignee === 'others') tasks = tasks.filter((t) => t.assignee !== null && t.assignee !== actor.username);
+    // Default: late first, then the nearest deadline, then those without one.
+    const byDefault = (a: Task, b: Task) => Number(b.overdue) - Number(a.overdue) || compareOptional(effectiveDeadline(a), effectiveDeadline(b), 1);
+    const direction = (fallback: 'asc' | 'desc'): 1 | -1 => ((q.order ?? fallback) === 'asc' ? 1 : -1);
+    if (q.sort === 'deadline') tasks.sort((a, b) => compareOptional(effectiveDeadline(a), effectiveDeadline(b), direction('asc')) || byDefault(a, b));
+    else if (q.sort === 'followUp') {
+      const followUp = (t: Task) => (t.followUpDate ? endOfDay(t.followUpDate) : null);
+      tasks.sort((a, b) => compareOptional(followUp(a), followUp(b), direction('asc')) || byDefault(a, b));
+    } else if (q.sort === 'priority') tasks.sort((a, b) => (PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority]) * direction('desc') || byDefault(a, b));
+    else tasks.sort((a, b) => (q.order === 'desc' ? -1 : 1) * byDefault(a, b));
+    return { items: tasks };
+  }
+
+  /** Claims a task of the caller's that nobody holds. Exactly one of two racing claimants wins. */
+  async claim(key: string, ctx: ActionContext): Promise<Task> {
+    const task = await this.ownTask(ctx.actor, key);
+    const won: unknown[] = await this.dataSource.query(
+      `INSERT INTO task_assignment (task_key, action, subject_type, subject_id, unit_code, assignee, assigned_by, assigned_at, updated_by, updated_at)
+       VALUES ($1,$2,$3,$4,$5,$6,$6, now(), $6, now())
+       ON CONFLICT (task_key) DO UPDATE SET assignee = EXCLUDED.assignee, assigned_by = EXCLUDED.assigned_by, assigned_at = now(),
+         handover_note = NULL, updated_by = EXCLUDED.updated_by, updated_at = now()
+       WHERE task_assignment.assignee IS NULL
+       RETURNING task_key`,
+      [key, task.action, task.subjectType, task.subjectId, task.unitCode ?? null, ctx.actor.username],
+    );
+    if (won.length === 0) {
+      const holder = await this.holderOf(key);
+      throw new ConflictException(holder === ctx.actor.username ? `you already hold task ${key}` : `task ${key} is already held by ${holder ?? 'someone else'}`);
+    }
+    return this.taskFor(ctx.actor, key);
+  }
+
+  /** Gives a task to a user who has it too (see the rules at the top). */
+  async assign(dto: AssignTaskDto, ctx: ActionContext): Promise<Task> {
+    const { actor } = ctx;
+    const key = dto.taskKey;
+    const supervisor = await this.supervises(actor, key);
+    const own = await this.findTask(actor, key);
+    if (!own && !supervisor) throw this.notYours(key);
+    const task = await this.requireTaskOf(dto.username, key);
+    const assigned: unknown[] = await this.dataSource.query(
+      `INSERT INTO task_assignment (task_key, action, subject_type, subject_id, unit_code, assignee, assigned_by, assigned_at, updated_by, updated_at)
+       VALUES ($1,$2,$3,$4,$5,$6,$7, now(), $7, now())
+       ON CONFLICT (task_key) DO UPDATE SET assignee = EXCLUDED.assignee, assigned_by = EXCLUDED.assigned_by, assigned_at = now(),
+         handover_note = NULL, updated_by = EXCLUDED.updated_by, updated_at = now()
+       WHERE $8 OR task_assignment.assignee IS NULL OR task_assignment.assignee = $7
+       RETURNING task_key`,
+      [key, task.action, task.subjectType, task.subjectId, task.unitCode ?? null, dto.username, actor.username, supervisor],
+    );
+    if (assigned.length === 0) {
+      throw new ConflictException(`task ${key} is held by ${(await this.holderOf(key)) ?? 'someone else'}: only they may hand it over (or the unit's leader reassign it)`);
+    }
+    return this.taskFor(actor, key);
+  }
+
+  /** The holder gives the task to a colleague who has it too, with a note. */
+  async handover(dto: HandoverTaskDto, ctx: ActionContext): Promise<Task> {
+    const { actor } = ctx;
+    const key = dto.taskKey;
+    if (!(await this.findTask(actor, key))) throw this.notYours(key);
+    if (dto.username === actor.username) throw new BadRequestException('username: hand the task over to someone else');
+    await this.requireTaskOf(dto.username, key);
+    const moved = await updateReturning(
+      this.dataSource,
+      `UPDATE task_assignment SET assignee = $3, assigned_by = $2, assigned_at = now(), handover_note = $4, updated_by = $2, updated_at = now()
+        WHERE task_key = $1 AND assignee = $2 RETURNING task_key`,
+      [key, actor.username, dto.username, dto.note.normalize('NFC')],
+    );
+    if (moved.length === 0) throw new ConflictException(`you do not hold task ${key} (held by ${(await this.holderOf(key)) ?? 'nobody'}); claim it first`);
+    return this.taskFor(actor, key);
+  }
+
+  /** Gives the task back to the pool. */
+  async release(key: string, ctx: ActionContext): Promise<Task> {
+    const { actor } = ctx;
+    const supervisor = await this.supervises(actor, key);
+    if (!supervisor && !(await this.findTask(actor, key))) throw this.notYours(key);
+    const released = await updateReturning(
+      this.dataSource,
+      `UPDATE task_assignment SET assignee = NULL, assigned_by = NULL, assigned_at = NULL, handover_note = NULL, updated_by = $2, updated_at = now()
+        WHERE task_key = $1 AND assignee IS NOT NULL AND ($3 OR assignee = $2) RETURNING task_key`,
+      [key, actor.username, supervisor],
+    );
+    if (released.length === 0) throw new ConflictException(`you do not hold task ${key} (held by ${(await this.holderOf(key)) ?? 'nobody'})`);
+    return this.taskFor(actor, key);
+  }
+
+  /** Sets the due date, the follow-up date and the priority (absent: unchanged; null: cleared). */
+  async plan(dto: PlanTaskDto, ctx: ActionContext): Promise<Task> {
+    const { actor } = ctx;
+    const key = dto.taskKey;
+    if (dto.dueDate === undefined && dto.followUpDate === undefined && dto.priority === undefined) {
+      throw new BadRequestException('give at least one of dueDate, followUpDate, priority');
+    }
+    const supervisor = await this.supervises(actor, key);
+    const task = (await this.findTask(actor, key)) ?? (await this.unitTask(actor, key)) ?? (supervisor ? await this.anyHolderTask(key) : null);
+    if (!task) throw this.notYours(key);
+    const planned: unknown[] = await this.dataSource.query(
+      `INSERT INTO task_assignment (task_key, action, subject_type, subject_id, unit_code, due_date, follow_up_date, priority, updated_by, updated_at)
+       VALUES ($1,$2,$3,$4,$5,$6::date,$7::date, COALESCE($8::text, 'NORMAL'), $9, now())
+       ON CONFLICT (task_key) DO UPDATE SET
+         due_date = CASE WHEN $10::boolean THEN EXCLUDED.due_date ELSE task_assignment.due_date END,
+         follow_up_date = CASE WHEN $11::boolean THEN EXCLUDED.follow_up_date ELSE task_assignment.follow_up_date END,
+         priority = COALESCE($8::text, task_assignment.priority),
+         updated_by = EXCLUDED.updated_by, updated_at = now()
+       WHERE $12::boolean OR task_assignment.assignee IS NULL OR task_assignment.assignee = $9 OR task_assignment.assigned_by = $9
+       RETURNING task_key`,
+      [
+        key,
+        task.action,
+        task.subjectType,
+        task.subjectId,
+        task.unitCode ?? null,
+        dto.dueDate ?? null,
+        dto.followUpDate ?? null,
+        dto.priority ?? null,
+        actor.username,
+        dto.dueDate !== undefined,
+        dto.followUpDate !== undefined,
+        supervisor,
+      ],
+    );
+    if (planned.length === 0) {
+      throw new ForbiddenException(`task ${key} is held by ${(await this.holderOf(key)) ?? 'someone else'}: only they, who assigned it, or the unit's leader may plan it`);
+    }
+    return this.taskFor(actor, key);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private notYours(key: string): NotFoundException {
+    return new NotFoundException(`task ${key} is not among your tasks (no such task for your role and unit, or it is done)`);
+  }
+
+  private async findTask(actor: Actor, key: string): Promise<BaseTask | undefined> {
+    return (await this.computeTasks(actor)).find((t) => taskKey(t, actor.username) === key);
+  }
+
+  private async ownTask(actor: Actor, key: string): Promise<BaseTask> {
+    const task = await this.findTask(actor, key);
+    if (!task) throw this.notYours(key);
+    return task;
+  }
+
+  /** The task as the given user sees it (the user must have it: same role and scope). */
+  private async requireTaskOf(username: string, key: string): Promise<BaseTask> {
+    const user = await this.dataSource.getRepository(UserEntity).findOneBy({ username });
+    if (!user || !user.active) throw new BadRequestException(`username: no active user "${username}"`);
+    const task = await this.findTask({ username: user.username, roles: user.roles, ...(user.unitCode ? { unitCode: user.unitCode } : {}) }, key);
+    if (!task) {
+      throw new ForbiddenException(
+        `user ${username} (${user.roles.join(', ')}${user.unitCode ? ` of ${user.unitCode}` : ''}) cannot take task ${key}: it is not among their tasks (another role or unit)`,
+      );
+    }
+    return task;
+  }
+
+  /** The task as a row of task_assignment knows it (for a supervisor who does not have it). */
+  private async anyHolderTask(key: string): Promise<BaseTask | null> {
+    const rows: { action: TaskAction; subject_type: BaseTask['subjectType']; subject_id: string; unit_code: string | null }[] = await this.dataSource.query(
+      'SELECT action, subject_type, subject_id, unit_code FROM task_assignment WHERE task_key = $1',
+      [key],
+    );
+    const r = rows[0];
+    return r ? { action: r.action, subjectType: r.subject_type, subjectId: r.subject_id, ...(r.unit_code ? { unitCode: r.unit_code } : {}), deadline: null } : null;
+  }
+
+  /**
+   * Whether the actor may assign, release and plan the task whoever holds it: an administrator
+   * (any task), or the leader of the unit whose officers have the task.
+   */
+  private async supervises(actor: Actor, key: string): Promise<boolean> {
+    return actor.roles.includes('ADMIN') || !!(await this.unitTask(actor, key));
+  }
+
+  /** For a unit's leader: the task among the work of the unit's officers and leader. */
+  private async unitTask(actor: Actor, key: string): Promise<BaseTask | undefined> {
+    if (!actor.roles.includes('UNIT_LEADER') || !actor.unitCode) return undefined;
+    const unitWork = await this.computeTasks({ username: actor.username, roles: ['UNIT_OFFICER', 'UNIT_LEADER'], unitCode: actor.unitCode });
+    return unitWork.find((t) => taskKey(t, actor.username) === key);
+  }
+
+  private async holderOf(key: string): Promise<string | null> {
+    const rows: { assignee: string | null }[] = await this.dataSource.query('SELECT assignee FROM task_assignment WHERE task_key = $1', [key]);
+    return rows[0]?.assignee ?? null;
+  }
+
+  /** One task of the actor's list after a change (or, for a supervisor, as the row shows it). */
+  private async taskFor(actor: Actor, key: string): Promise<Task> {
+    const base = (await this.findTask(actor, key)) ?? (await this.unitTask(actor, key)) ?? (await this.anyHolderTask(key));
+    if (!base) throw this.notYours(key);
+    const [task] = await this.withPlans([base], actor.username, key);
+    return task;
+  }
+
+  /** Adds key, holder and plan to each task. */
+  private async withPlans(tasks: BaseTask[], username: string, fixedKey?: string): Promise<Task[]> {
+    const keys = tasks.map((t) => fixedKey ?? taskKey(t, username));
+    const rows: PlanRow[] = keys.length
+      ? await this.dataSource.query(
+          `SELECT task_key, assignee, assigned_by, assigned_at, handover_note, due_date::text AS due_date, follow_up_date::text AS follow_up_date, priority
+             FROM task_assignment WHERE task_key = ANY($1::text[])`,
+          [keys],
+        )
+      : [];
+    const plans = new Map(rows.map((r) => [r.task_key, r]));
+    const now = Date.now();
+    return tasks.map((t, i) => {
+      const plan = plans.get(keys[i]);
+      const dueDate = plan?.due_date ?? null;
+      return {
+        ...t,
+        key: keys[i],
+        overdue: !!t.overdue || (dueDate !== null && now > endOfDay(dueDate)),
+        assignee: plan?.assignee ?? null,
+        assignedBy: plan?.assigned_by ?? null,
+        assignedAt: plan?.assigned_at ? new Date(plan.assigned_at).toISOString() : null,
+        handoverNote: plan?.handover_note ?? null,
+        dueDate,
+        followUpDate: plan?.follow_up_date ?? null,
+        priority: plan?.priority ?? 'NORMAL',
+      };
+    });
+  }
+
+  /** What the pipeline expects from the actor now, for each of its roles. */
+  private async computeTasks(actor: Actor): Promise<BaseTask[]> {
+    const tasks: BaseTask[] = [];
     const has = (r: Actor['roles'][number]) => actor.roles.includes(r);
     const campaigns = this.dataSource.getRepository(CampaignEntity);
     const nominations = this.dataSource.getRepository(NominationEntity);
@@ -118,6 +407,8 @@ export class TasksService {
       }
       for (const s of open) {
         for (const item of s.view.items) {
+          // A member who declared a conflict of interest on a nomination does not vote on it.
+          if (item.conflicts?.some((c) => c.member === actor.username)) continue;
           for (const title of item.titles) {
             if (!(s.view.votedBy[`${item.nominationId}|${title}`] ?? []).includes(actor.username)) {
               tasks.push({ action: 'COUNCIL_VOTE', subjectType: 'COUNCIL_SESSION', subjectId: s.id, unitCode: item.unitCode, title, deadline: null });
@@ -126,11 +417,17 @@ export class TasksService {
         }
       }
     }
-    // Overdue first, then the nearest deadline, then those without one.
-    tasks.sort((a, b) => Number(!!b.overdue) - Number(!!a.overdue) || (a.deadline ?? '9999').localeCompare(b.deadline ?? '9999'));
-    return { items: tasks };
+    return tasks;
   }
 }
+
+/** A documented error answer of the common shape (openapi.ts adds 404 only to routes with a path parameter). */
+const notYoursResponse = () =>
+  ApiResponse({
+    status: 404,
+    description: 'the task is not among your tasks (no such task for your role and unit, or it is done)',
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorResponse' } } },
+  });
 
 @ApiTags('me')
 @ApiBearerAuth()
@@ -139,7 +436,54 @@ export class MeController {
   constructor(private readonly tasks: TasksService) {}
 
   @Get('tasks')
-  tasksOf(@Action() ctx: ActionContext) {
-    return this.tasks.tasksOf(ctx.actor);
+  @ApiOperation({ summary: "the caller's tasks, with key, holder, due and follow-up dates and priority; filters and sort" })
+  @ApiOkResponse({ type: TaskList })
+  tasksOf(@Query() q: TaskQueryDto, @Action() ctx: ActionContext) {
+    return this.tasks.tasksOf(ctx.actor, q);
+  }
+
+  @Post('tasks/claim')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'claim a task of yours that nobody holds; 409 when someone holds it (one of two racing claimants wins)' })
+  @ApiOkResponse({ type: TaskItem })
+  @notYoursResponse()
+  claim(@Body() dto: TaskKeyDto, @Action() ctx: ActionContext) {
+    return this.tasks.claim(dto.taskKey, ctx);
+  }
+
+  @Post('tasks/assign')
+  @HttpCode(200)
+  @ApiOperation({ summary: "assign a task (yours, free or held by you; any of your unit's officers' tasks for its leader) to a user who has it too" })
+  @ApiOkResponse({ type: TaskItem })
+  @notYoursResponse()
+  assign(@Body() dto: AssignTaskDto, @Action() ctx: ActionContext) {
+    return this.tasks.assign(dto, ctx);
+  }
+
+  @Post('tasks/handover')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'hand a task you hold over to a colleague who has it too, with a note' })
+  @ApiOkResponse({ type: TaskItem })
+  @notYoursResponse()
+  handover(@Body() dto: HandoverTaskDto, @Action() ctx: ActionContext) {
+    return this.tasks.handover(dto, ctx);
+  }
+
+  @Post('tasks/release')
+  @HttpCode(200)
+  @ApiOperation({ summary: "give a task you hold back (or, for the unit's leader, any of its officers' tasks)" })
+  @ApiOkResponse({ type: TaskItem })
+  @notYoursResponse()
+  release(@Body() dto: TaskKeyDto, @Action() ctx: ActionContext) {
+    return this.tasks.release(dto.taskKey, ctx);
+  }
+
+  @Post('tasks/plan')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'set the due date, follow-up date and priority of a task (absent: unchanged; null: cleared)' })
+  @ApiOkResponse({ type: TaskItem })
+  @notYoursResponse()
+  plan(@Body() dto: PlanTaskDto, @Action() ctx: ActionContext) {
+    return this.tasks.plan(dto, ctx);
   }
 }

@@ -7,6 +7,7 @@
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import type { CampaignView, CouncilSessionView, NominationView } from '@tdkt/contracts';
 import type { Role, Stage, Title, TitleStatus, UnitKind } from '@tdkt/domain';
+import { NominationAttachmentEntity, TaskAssignmentEntity } from './work-tools';
 
 /** A unit of the sector (Sở Tư pháp, Cục THADS, Chi cục THADS, đơn vị thuộc Bộ). */
 @Entity('unit')
@@ -157,4 +158,6 @@ export const ENTITIES = [
   BallotBoxEntity,
   AuditEventEntity,
   IdempotencyRecordEntity,
+  TaskAssignmentEntity,
+  NominationAttachmentEntity,
 ];
