@@ -27,6 +27,21 @@ export default tseslint.config(
     },
   },
   {
+    // The web app builds the DOM from text only: no HTML strings (XSS), no eval.
+    files: ['apps/web/src/**/*.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { property: 'innerHTML', message: 'Build elements with h() from dom.ts: text is set as textContent.' },
+        { property: 'outerHTML', message: 'Build elements with h() from dom.ts.' },
+        { property: 'insertAdjacentHTML', message: 'Build elements with h() from dom.ts.' },
+        { object: 'document', property: 'write', message: 'Build elements with h() from dom.ts.' },
+      ],
+      'no-eval': 'error',
+      'no-implied-eval': 'error',
+    },
+  },
+  {
     files: ['libs/domain/src/**/*.ts'],
     ignores: ['**/*.spec.ts'],
     rules: {

@@ -142,6 +142,7 @@ if (!stopping) {
   box([
     'tdkt-flow is running',
     '',
+    `Web app          ${base}/  (tiếng Việt · English)`,
     `API              ${base}/api/v1`,
     `OpenAPI UI       ${base}/api/docs`,
     `OpenAPI JSON     ${base}/api/docs-json`,

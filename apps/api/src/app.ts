@@ -17,13 +17,15 @@ import type { ApiConfig } from './config';
 import { Metrics } from './common/metrics';
 import { addCommonResponses } from './common/openapi';
 import { DATA_SOURCE } from './common/tokens';
+import { serveWebApp, WEB_CSP, WEB_PATH } from './web/web-app';
 
 /** The paths of the OpenAPI UI and document, served outside the /api/v1 prefix. */
 const DOCS_PATH = /^\/api\/docs(?:[/-]|$)/;
 
 /**
  * Security headers on every response. The API answers JSON only, so its content policy allows
- * nothing at all; the Swagger UI (/api/docs) needs its own scripts, styles and inline images.
+ * nothing at all; the Swagger UI (/api/docs) needs its own scripts, styles and inline images; the
+ * web app (every path outside /api/) gets a self-only policy (web/web-app.ts).
  */
 export function securityHeaders() {
   const api = helmet({
@@ -46,7 +48,9 @@ export function securityHeaders() {
       },
     },
   });
-  return (req: Request, res: Response, next: NextFunction) => (DOCS_PATH.test(req.path) ? docs : api)(req, res, next);
+  // The web app (apps/web, served at /): scripts and styles of this origin only, nothing inline.
+  const web = helmet({ contentSecurityPolicy: { useDefaults: false, directives: WEB_CSP } });
+  return (req: Request, res: Response, next: NextFunction) => (DOCS_PATH.test(req.path) ? docs : WEB_PATH.test(req.path) ? web : api)(req, res, next);
 }
 
 /** Flattens nested validation errors into "field.sub: message" lines. */
@@ -76,6 +80,7 @@ export async function createApp(config: ApiConfig, options: AppOptions = {}): Pr
   app.flushLogs();
   app.use(securityHeaders());
   app.use(app.get(Metrics).httpMiddleware());
+  serveWebApp(app);
   app.setGlobalPrefix('api/v1', { exclude: [{ path: 'api/docs', method: RequestMethod.GET }] });
   app.useGlobalPipes(
     new ValidationPipe({

@@ -111,6 +111,31 @@ export async function ensureNodeModules() {
   }
 }
 
+/**
+ * Debian's Chromium, which the web app's end-to-end test drives headless (playwright-core, no
+ * browser download): installed with apt-get when /usr/bin/chromium (or CHROMIUM_PATH) is missing,
+ * with `apt-get update` first if the install fails, through sudo when not root.
+ */
+export async function ensureChromium() {
+  const binary = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+  if (existsSync(binary)) return binary;
+  if (process.platform !== 'linux') throw new Error(`Chromium not found at ${binary}: install it, or set CHROMIUM_PATH to a Chromium binary`);
+  const root = typeof process.getuid === 'function' && process.getuid() === 0;
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const apt = (args) => run(root ? 'apt-get' : 'sudo', root ? args : ['-n', 'apt-get', ...args], { env });
+  log(`Chromium missing at ${binary}: apt-get install chromium`);
+  try {
+    await apt(['install', '-y', '-q', 'chromium']).catch(async () => {
+      await apt(['update', '-q']);
+      await apt(['install', '-y', '-q', 'chromium']);
+    });
+  } catch (err) {
+    throw new Error(`cannot install Chromium with apt-get (${err.message}); install the Debian package "chromium" by hand, or set CHROMIUM_PATH`);
+  }
+  if (!existsSync(binary)) throw new Error(`apt-get installed chromium but ${binary} is still missing; set CHROMIUM_PATH`);
+  return binary;
+}
+
 function assertExecutable(file, what) {
   try {
     accessSync(file, constants.X_OK);

@@ -1,0 +1,125 @@
+/**
+ * The API client: JSON over fetch with the bearer token of the session (sessionStorage, so it is
+ * gone when the browser tab closes). Every error answer `{statusCode, error, message}` becomes an
+ * ApiError with its messages as a list (the API sends one string or one per field). A 401 on any
+ * call but the login ends the session and goes back to the login page.
+ */
+import type { LoginResponse, User } from './types.js';
+
+const BASE = '/api/v1';
+const TOKEN_KEY = 'tdkt.token';
+const USER_KEY = 'tdkt.user';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly error: string,
+    readonly messages: string[],
+  ) {
+    super(messages.join('; ') || error);
+    this.name = 'ApiError';
+  }
+}
+
+let onUnauthorized: (() => void) | null = null;
+
+/** What to do when the token is refused (expired, revoked): set by the app shell. */
+export function setUnauthorizedHandler(fn: () => void): void {
+  onUnauthorized = fn;
+}
+
+export function session(): { token: string; user: User } | null {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  const user = sessionStorage.getItem(USER_KEY);
+  if (!token || !user) return null;
+  try {
+    return { token, user: JSON.parse(user) as User };
+  } catch {
+    return null;
+  }
+}
+
+export function endSession(): void {
+  sessionStorage.removeItem(TOKEN_KEY);
+  sessionStorage.removeItem(USER_KEY);
+}
+
+async function toApiError(res: Response): Promise<ApiError> {
+  let body: unknown = null;
+  try {
+    body = await res.json();
+  } catch {
+    // not JSON (a proxy's error page): keep the status line
+  }
+  const b = body as { statusCode?: unknown; error?: unknown; message?: unknown } | null;
+  const messages = Array.isArray(b?.message) ? b.message.map(String) : typeof b?.message === 'string' ? [b.message] : [];
+  return new ApiError(typeof b?.statusCode === 'number' ? b.statusCode : res.status, typeof b?.error === 'string' ? b.error : res.statusText, messages);
+}
+
+/** 128 random bits, hex (crypto.randomUUID needs a secure context; plain http on an intranet is not one). */
+function randomKey(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+async function send(method: string, path: string, body?: unknown, accept = 'application/json'): Promise<Response> {
+  const headers: Record<string, string> = { accept };
+  const s = session();
+  if (s) headers.authorization = `Bearer ${s.token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  // Every decision carries its own Idempotency-Key: the API stores the answer under it.
+  if (method === 'POST' && path !== '/auth/login') headers['idempotency-key'] = randomKey();
+  let res: Response;
+  try {
+    res = await fetch(`${BASE}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+  } catch {
+    throw new ApiError(0, 'Network Error', []);
+  }
+  if (!res.ok) {
+    const err = await toApiError(res);
+    if (res.status === 401 && path !== '/auth/login') {
+      endSession();
+      onUnauthorized?.();
+    }
+    throw err;
+  }
+  return res;
+}
+
+export async function get<T>(path: string): Promise<T> {
+  return (await (await send('GET', path)).json()) as T;
+}
+
+export async function post<T>(path: string, body: unknown = {}): Promise<T> {
+  const res = await send('POST', path, body);
+  const text = await res.text();
+  return (text ? JSON.parse(text) : null) as T;
+}
+
+/** A document the API answers as text (the council minutes, HTML). */
+export async function getText(path: string, accept: string): Promise<string> {
+  return (await send('GET', path, undefined, accept)).text();
+}
+
+/** A file to download (the audit export): its bytes and the name the API gives it. */
+export async function getFile(path: string): Promise<{ blob: Blob; filename: string }> {
+  const res = await send('GET', path, undefined, '*/*');
+  const disposition = res.headers.get('content-disposition') ?? '';
+  const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? 'download';
+  return { blob: await res.blob(), filename };
+}
+
+export async function login(username: string, password: string): Promise<User> {
+  const res = await send('POST', '/auth/login', { username, password });
+  const body = (await res.json()) as LoginResponse;
+  sessionStorage.setItem(TOKEN_KEY, body.accessToken);
+  sessionStorage.setItem(USER_KEY, JSON.stringify(body.user));
+  return body.user;
+}
+
+/** Query string from the defined, non-empty values. */
+export function qs(params: Record<string, string | number | undefined | null>): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') p.set(k, String(v));
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}

@@ -1,0 +1,221 @@
+/** The shapes the web app reads from the API (see shared/API.md and /api/docs-json). */
+
+export type Role = 'ADMIN' | 'UNIT_OFFICER' | 'UNIT_LEADER' | 'CLUSTER_HEAD' | 'DEPARTMENT_REVIEWER' | 'COUNCIL_MEMBER' | 'COUNCIL_CHAIR' | 'AUDITOR';
+export type Title = 'MINISTRY_FLAG' | 'GOVERNMENT_FLAG';
+export const TITLES: Title[] = ['MINISTRY_FLAG', 'GOVERNMENT_FLAG'];
+export type Stage =
+  | 'SELF_ASSESSMENT'
+  | 'CLUSTER_VOTE'
+  | 'DEPARTMENT_REVIEW'
+  | 'AMENDMENT'
+  | 'COUNCIL_DECISION'
+  | 'GOVERNMENT_DECISION'
+  | 'AWARDED'
+  | 'NOT_SELECTED'
+  | 'NOT_AWARDED'
+  | 'WITHDRAWN';
+export const STAGES: Stage[] = [
+  'SELF_ASSESSMENT',
+  'CLUSTER_VOTE',
+  'DEPARTMENT_REVIEW',
+  'AMENDMENT',
+  'COUNCIL_DECISION',
+  'GOVERNMENT_DECISION',
+  'AWARDED',
+  'NOT_SELECTED',
+  'NOT_AWARDED',
+  'WITHDRAWN',
+];
+export type TitleStatus = 'REGISTERED' | 'PROPOSED' | 'APPROVED' | 'AWARDED' | 'DECLINED' | 'REJECTED' | 'REVOKED';
+export type CampaignPhase = 'REGISTRATION' | 'SELF_ASSESSMENT' | 'VOTING' | 'CLOSED';
+
+export interface User {
+  username: string;
+  roles: Role[];
+  unitCode?: string | null;
+  fullName?: string;
+}
+
+export interface LoginResponse {
+  accessToken: string;
+  user: User;
+}
+
+export interface Unit {
+  code: string;
+  name: string;
+  kind: string;
+  parentCode?: string | null;
+}
+
+export interface Task {
+  action: string;
+  subjectType: 'CAMPAIGN' | 'NOMINATION' | 'COUNCIL_SESSION';
+  subjectId: string;
+  unitCode?: string;
+  title?: Title;
+  deadline: string | null;
+  overdue?: boolean;
+}
+
+export interface TitleTally {
+  unitCode: string;
+  votes: number;
+  selected: boolean;
+}
+
+export interface VoteView {
+  status: 'NOT_OPENED' | 'OPEN' | 'CLOSED';
+  round?: number;
+  ministryFlagSeats?: number;
+  governmentFlagSeats?: number;
+  candidates?: Partial<Record<Title, string[]>>;
+  ballotsCast: number;
+  votedUnits: string[];
+  result: {
+    valid: boolean;
+    ballotsCast: number;
+    ministryFlag: TitleTally[];
+    governmentFlag: TitleTally[];
+    runoff?: { title: Title; units: string[]; seats: number };
+    problems: string[];
+  } | null;
+}
+
+export interface CampaignMember {
+  unitCode: string;
+  registeredAt: string | null;
+  targetTitles: Title[];
+  remindersSent: number;
+  selfAssessedAt: string | null;
+  covenantSignedAt?: string | null;
+}
+
+export interface MemberStatus {
+  unitCode: string;
+  registeredAt: string | null;
+  registeredLate: boolean;
+  selfAssessedAt: string | null;
+  remindersSent: number;
+  lastReminderAt: string | null;
+  late: { kind: 'REGISTRATION' | 'SELF_ASSESSMENT'; deadline: string; workingDaysLate: number } | null;
+}
+
+export interface Campaign {
+  id: string;
+  year: number;
+  clusterCode: string;
+  clusterName: string;
+  headUnitCode: string;
+  deputyUnitCode: string | null;
+  registrationDeadline: string;
+  selfAssessmentDeadline?: string | null;
+  ruleSet: { id: string; version: number };
+  phase: CampaignPhase;
+  members: CampaignMember[];
+  vote: VoteView | null;
+  nextYear?: { headUnitCode: string; deputyUnitCode: string; electedAt: string; recordedBy: string } | null;
+  status?: { registered: number; selfAssessed: number; late: number; members: MemberStatus[] };
+}
+
+export interface CriterionScore {
+  code: string;
+  name?: string;
+  score: number;
+}
+
+export interface Nomination {
+  id: string;
+  campaignId: string;
+  year: number;
+  clusterCode: string;
+  unitCode: string;
+  parentUnitCode: string | null;
+  stage: Stage;
+  titles: Partial<Record<Title, TitleStatus>>;
+  registrationClosed: boolean;
+  selfAssessment: { score: number; achievementReport: string; criteria: CriterionScore[]; submittedAt: string } | null;
+  clusterVote: { ministryFlagVotes: number; governmentFlagVotes: number } | null;
+  review: { decision: 'APPROVE' | 'RETURN' | 'REJECT'; reason: string; at: string; by: string; amendmentDeadline: string | null } | null;
+  reviewDue: { dueDate: string; overdue: boolean } | null;
+  withdrawal: { reason: string; at: string; by: string } | null;
+  consultation: { opinion: 'AGREE' | 'DISAGREE'; reference: string; at: string; by: string } | null;
+  governmentSubmission: { batchId: string; at: string; by: string } | null;
+  revocations: { title: Title; reason: string; decisionNumber: string; decisionDate: string; at: string; by: string }[];
+  amendments: { achievementReport: string; note: string; at: string }[];
+  council: { sessionId: string; approved: Partial<Record<Title, boolean>> } | null;
+  governmentDecision: { decision: 'AWARDED' | 'DECLINED'; decisionNumber: string; decisionDate: string } | null;
+  updatedAt: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page?: number;
+  pageSize?: number;
+}
+
+export interface AuditEvent {
+  seq: number;
+  eventId?: string;
+  at: string;
+  actor: string;
+  role: string | null;
+  actorUnitCode?: string | null;
+  action: string;
+  subjectType?: string;
+  subjectId?: string;
+  fromStage: string | null;
+  toStage: string | null;
+  reason: string | null;
+  hash: string;
+  prevHash: string;
+}
+
+export interface CouncilItem {
+  nominationId: string;
+  unitCode: string;
+  titles: Title[];
+  votes: Partial<Record<Title, { approve: number; reject: number }>>;
+  approved: Partial<Record<Title, boolean>> | null;
+}
+
+export interface CouncilSession {
+  id: string;
+  year: number;
+  status: 'OPEN' | 'CLOSED';
+  membersTotal: number;
+  membersPresent: number | null;
+  quorumMet: boolean | null;
+  items: CouncilItem[];
+  votedBy: Record<string, string[]>;
+  openedAt: string;
+  openedBy: string;
+  closedAt: string | null;
+}
+
+export interface Quota {
+  year: number;
+  leadingUnits: number;
+  clusters: number;
+  quota: number;
+  submitted: number;
+}
+
+export interface Overview {
+  year: number;
+  campaigns: number;
+  lateUnits: number;
+  byKind: { REGISTRATION: number; SELF_ASSESSMENT: number };
+  items: {
+    campaignId: string;
+    clusterCode: string;
+    clusterName: string;
+    unitCode: string;
+    unitName: string;
+    kind: 'REGISTRATION' | 'SELF_ASSESSMENT';
+    deadline: string;
+    workingDaysLate: number;
+    remindersSent: number;
+  }[];
+}
