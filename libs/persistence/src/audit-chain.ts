@@ -3,7 +3,7 @@
  * the event's fields, so changing, removing or reordering any event breaks every link after it.
  */
 import { createHash } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { DecisionEvent } from '@tdkt/contracts';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -36,6 +36,96 @@ export function hashAuditEvent(prevHash: string, fields: ChainedFields): string 
 /** SHA-256 over the previous hash, a newline and the event's canonical JSON. */
 function chainHash(prevHash: string, canonical: string): string {
   return createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');
+}
+
+/** One lock for the chain: events get consecutive seq numbers in commit order. */
+export const AUDIT_CHAIN_LOCK = 0x7464_6b74; // "tdkt"
+
+export interface AppendedEvent {
+  seq: number;
+  hash: string;
+  prevHash: string;
+  /** false when an event with this id was there already (nothing written). */
+  written: boolean;
+}
+
+/**
+ * Appends events at the head of the chain, in order, in the caller's transaction: the chain's
+ * lock, one read of its head, one INSERT each. Idempotent by event id: an event already stored is
+ * returned as it is (written: false). The only writer of audit_event, for the worker's decisions
+ * (recordDecisions) and for what the API records itself (comments, attachments).
+ */
+export async function appendAuditEvents(tx: EntityManager, events: DecisionEvent[]): Promise<AppendedEvent[]> {
+  await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
+  const stored: { event_id: string; seq: string; hash: string; prev_hash: string }[] = await tx.query(
+    'SELECT event_id, seq, hash, prev_hash FROM audit_event WHERE event_id = ANY($1::text[])',
+    [events.map((e) => e.eventId)],
+  );
+  const existing = new Map(stored.map((r) => [r.event_id, { seq: Number(r.seq), hash: r.hash, prevHash: r.prev_hash, written: false }]));
+  if (events.every((e) => existing.has(e.eventId))) return events.map((e) => existing.get(e.eventId)!);
+
+  const last: { seq: string; hash: string }[] = await tx.query('SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1');
+  let seq = last.length ? Number(last[0].seq) : 0;
+  let prevHash = last.length ? last[0].hash : GENESIS_HASH;
+  const results: AppendedEvent[] = [];
+  for (const event of events) {
+    const found = existing.get(event.eventId);
+    if (found) {
+      results.push(found);
+      continue;
+    }
+    seq += 1;
+    const hash = await insertEvent(tx, event, seq, prevHash);
+    results.push({ seq, hash, prevHash, written: true });
+    prevHash = hash;
+  }
+  return results;
+}
+
+/** Inserts one event at `seq` after `prevHash`; returns its hash. */
+async function insertEvent(tx: EntityManager, event: DecisionEvent, seq: number, prevHash: string): Promise<string> {
+  const at = new Date(event.at).toISOString();
+  const fields = {
+    seq,
+    eventId: event.eventId,
+    at,
+    actor: event.actor,
+    role: event.role,
+    actorUnitCode: event.actorUnitCode,
+    action: event.action,
+    subjectType: event.subjectType,
+    subjectId: event.subjectId,
+    fromStage: event.fromStage,
+    toStage: event.toStage,
+    reason: event.reason,
+    requestId: event.requestId,
+    data: event.data ?? {},
+  };
+  const hash = hashAuditEvent(prevHash, fields);
+  await tx.query(
+    `INSERT INTO audit_event (seq, event_id, at, actor, role, actor_unit_code, action, subject_type, subject_id,
+                              from_stage, to_stage, reason, request_id, data, prev_hash, hash, recorded_at)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16, now())`,
+    [
+      seq,
+      fields.eventId,
+      at,
+      fields.actor,
+      fields.role,
+      fields.actorUnitCode,
+      fields.action,
+      fields.subjectType,
+      fields.subjectId,
+      fields.fromStage,
+      fields.toStage,
+      fields.reason,
+      fields.requestId,
+      JSON.stringify(fields.data),
+      prevHash,
+      hash,
+    ],
+  );
+  return hash;
 }
 
 export interface VerifyResult {

@@ -6,12 +6,9 @@
  */
 import type { DataSource, EntityManager } from 'typeorm';
 import type { NominationView, Projection, RecordDecisionInput, RecordDecisionResult } from '@tdkt/contracts';
-import { GENESIS_HASH, hashAuditEvent } from './audit-chain';
+import { appendAuditEvents } from './audit-chain';
 import { insertNotifications, type NotificationOptions } from './notifications';
 import { syncAwardsOf } from './registry';
-
-/** One lock for the chain: events get consecutive seq numbers in commit order. */
-const AUDIT_CHAIN_LOCK = 0x7464_6b74; // "tdkt"
 
 export async function recordDecision(dataSource: DataSource, input: RecordDecisionInput, options: NotificationOptions = { appUrl: 'http://localhost:3000/api/v1' }): Promise<RecordDecisionResult> {
   const [result] = await recordDecisions(dataSource, [input], options);
@@ -31,79 +28,16 @@ export async function recordDecisions(
 ): Promise<RecordDecisionResult[]> {
   if (inputs.length === 0) return [];
   return dataSource.transaction(async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
-    const existingRows: { event_id: string; seq: string; hash: string }[] = await tx.query(
-      'SELECT event_id, seq, hash FROM audit_event WHERE event_id = ANY($1::text[])',
-      [inputs.map((i) => i.event.eventId)],
-    );
-    const existing = new Map(existingRows.map((r) => [r.event_id, { seq: Number(r.seq), hash: r.hash, written: false }]));
-    const fresh = inputs.filter((i) => !existing.has(i.event.eventId));
-    if (fresh.length === 0) return inputs.map((i) => existing.get(i.event.eventId)!);
-
-    const last: { seq: string; hash: string }[] = await tx.query('SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1');
-    let seq = last.length ? Number(last[0].seq) : 0;
-    let prevHash = last.length ? last[0].hash : GENESIS_HASH;
-    const results = new Map<string, RecordDecisionResult>();
-    for (const input of fresh) {
-      seq += 1;
-      const hash = await appendEvent(tx, input.event, seq, prevHash);
-      results.set(input.event.eventId, { seq, hash, written: true });
-      prevHash = hash;
-    }
+    const appended = await appendAuditEvents(tx, inputs.map((i) => i.event));
+    const fresh = inputs.filter((_, k) => appended[k].written);
     for (const projection of newestProjections(fresh)) await applyProjection(tx, projection);
     for (const input of fresh) {
       const at = new Date(input.event.at).toISOString();
       if (input.notifications?.length) await insertNotifications(tx, input.event.eventId, at, input.notifications, options);
       if (input.ballot) await storeBallot(tx, input.ballot);
     }
-    return inputs.map((i) => existing.get(i.event.eventId) ?? results.get(i.event.eventId)!);
+    return appended.map(({ seq, hash, written }) => ({ seq, hash, written }));
   });
-}
-
-/** Appends one event to the chain at `seq` after `prevHash`; returns its hash. */
-async function appendEvent(tx: EntityManager, event: RecordDecisionInput['event'], seq: number, prevHash: string): Promise<string> {
-  const at = new Date(event.at).toISOString();
-  const fields = {
-    seq,
-    eventId: event.eventId,
-    at,
-    actor: event.actor,
-    role: event.role,
-    actorUnitCode: event.actorUnitCode,
-    action: event.action,
-    subjectType: event.subjectType,
-    subjectId: event.subjectId,
-    fromStage: event.fromStage,
-    toStage: event.toStage,
-    reason: event.reason,
-    requestId: event.requestId,
-    data: event.data ?? {},
-  };
-  const hash = hashAuditEvent(prevHash, fields);
-  await tx.query(
-    `INSERT INTO audit_event (seq, event_id, at, actor, role, actor_unit_code, action, subject_type, subject_id,
-                              from_stage, to_stage, reason, request_id, data, prev_hash, hash, recorded_at)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16, now())`,
-    [
-      seq,
-      fields.eventId,
-      at,
-      fields.actor,
-      fields.role,
-      fields.actorUnitCode,
-      fields.action,
-      fields.subjectType,
-      fields.subjectId,
-      fields.fromStage,
-      fields.toStage,
-      fields.reason,
-      fields.requestId,
-      JSON.stringify(fields.data),
-      prevHash,
-      hash,
-    ],
-  );
-  return hash;
 }
 
 /** Of the snapshots of each object in a batch, the one with the highest version, in first-seen order. */
