@@ -83,6 +83,7 @@ const RULES: Record<string, Rule> = {
   'GET /api/v1/government-submissions/quota': ['DEPARTMENT_REVIEWER', 'COUNCIL_CHAIR', 'COUNCIL_MEMBER', 'AUDITOR', 'ADMIN'],
   'POST /api/v1/government-submissions': ['DEPARTMENT_REVIEWER'],
   'POST /api/v1/council-sessions': ['COUNCIL_CHAIR'],
+  'GET /api/v1/council-sessions': ['COUNCIL_CHAIR', 'COUNCIL_MEMBER', 'DEPARTMENT_REVIEWER', 'AUDITOR', 'ADMIN'],
   'GET /api/v1/council-sessions/:id': ['COUNCIL_CHAIR', 'COUNCIL_MEMBER', 'DEPARTMENT_REVIEWER', 'AUDITOR', 'ADMIN'],
   'GET /api/v1/council-sessions/:id/minutes': ['COUNCIL_CHAIR', 'COUNCIL_MEMBER', 'DEPARTMENT_REVIEWER', 'AUDITOR', 'ADMIN'],
   'POST /api/v1/council-sessions/:id/votes': ['COUNCIL_MEMBER', 'COUNCIL_CHAIR'],
@@ -135,6 +136,7 @@ const QUERIES: Record<string, string> = {
   'GET /api/v1/government-submissions/quota': `?year=${YEAR}`,
   'GET /api/v1/nominations': `?year=${YEAR}`,
   'GET /api/v1/campaigns/overview': `?year=${YEAR}`,
+  'GET /api/v1/council-sessions': `?year=${YEAR}`,
   'GET /api/v1/audit/events/export': '?format=csv&action=NOMINATION_CREATED',
 };
 

@@ -6,12 +6,21 @@
  * return and an amendment, the council sitting, the Government submission and decision, then the
  * auditor's timeline, chain verification, export and the year overview. Along the way it checks
  * Vietnamese text, labels of every form field, keyboard login, the API's error messages shown next
- * to the form, the Content-Security-Policy, and the language switch. Screenshots of each main page
- * go to test-artifacts/web/.
+ * to the form, the Content-Security-Policy, and the language switch. In the council sitting one
+ * member declares a conflict of interest and another abstains.
+ *
+ * Then the officers' work tools on a second campaign: claiming a task (and a second officer's 409),
+ * planning it and filtering the list by its plan; a Vietnamese comment in the timeline; a PDF
+ * uploaded and downloaded byte for byte, an .exe refused (415), an altered file refused (409); a
+ * ballot with an abstention and the results with abstentions and the threshold's base.
+ * Screenshots of each main page go to test-artifacts/web/.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { eventually } from '../support/eventually';
 import { DEMO_PASSWORD, startStack, type Stack } from '../support/stack';
 import { buildWebApp, launchChromium, serveStack } from '../support/web';
 
@@ -22,8 +31,15 @@ const CLUSTER = 'KV-WEB';
 const CAMPAIGN = `${YEAR}:${CLUSTER}`;
 const HN = `${CAMPAIGN}:STP-HN`;
 const SHOTS = path.resolve(__dirname, '..', '..', 'test-artifacts', 'web');
+/** The work tools' own campaign (task list tools, comments, attachments, a ballot with an abstention). */
+const TOOLS_YEAR = 2033;
+const TOOLS_CLUSTER = 'KV-WEB-CC';
+const TOOLS_CAMPAIGN = `${TOOLS_YEAR}:${TOOLS_CLUSTER}`;
+/** A second officer of STP-HN, created through the API (the seed has one per unit). */
+const OFFICER2 = 'canbo2.stp-hn';
 
 let stack: Stack;
+let attachmentDir: string;
 let browser: Browser;
 let base: string;
 let shot = 0;
@@ -32,7 +48,8 @@ const problems: string[] = [];
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  const [s, b] = await Promise.all([startStack({ env: { LOGIN_RATE_LIMIT: '0' } }), launchChromium(), buildWebApp()]);
+  attachmentDir = mkdtempSync(path.join(tmpdir(), 'tdkt-web-attachments-'));
+  const [s, b] = await Promise.all([startStack({ env: { LOGIN_RATE_LIMIT: '0', ATTACHMENT_DIR: attachmentDir } }), launchChromium(), buildWebApp()]);
   stack = s;
   browser = b;
   base = await serveStack(stack);
@@ -51,6 +68,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await stack?.stop();
+  if (attachmentDir) rmSync(attachmentDir, { recursive: true, force: true });
 });
 
 async function snap(page: Page, name: string): Promise<void> {
@@ -124,7 +142,8 @@ async function expectLabelled(page: Page): Promise<number> {
     expect(id).toBeTruthy();
     const label = page.locator(`label[for="${id}"]`);
     expect(await label.count()).toBe(1);
-    const name = (await label.innerText()).replace(/\s*\*$/, '').trim();
+    // textContent: a label inside a closed <details> has no rendered text.
+    const name = ((await label.textContent()) ?? '').replace(/\s*\*$/, '').trim();
     expect(name.length).toBeGreaterThan(0);
     const byLabel = page.getByLabel(name);
     const ids = await Promise.all((await byLabel.all()).map((l) => l.getAttribute('id')));
@@ -221,7 +240,8 @@ describe(`the web app drives cluster ${CLUSTER} ${YEAR} from registration to the
     await clickTask(hn, 'Nộp tự đánh giá, chấm điểm');
     const form = hn.getByRole('form', { name: 'Tự đánh giá, chấm điểm và báo cáo thành tích' });
     await form.waitFor();
-    expect(await expectLabelled(hn)).toBe(5);
+    // The form's five fields, the comment and the file to attach.
+    expect(await expectLabelled(hn)).toBe(7);
     await hn.getByLabel('Tổng điểm tự chấm').fill('1500');
     await hn.getByLabel('Mã tiêu chí 1').fill('TC1');
     await hn.getByLabel('Tên tiêu chí 1').fill('Hoàn thành chỉ tiêu công tác tư pháp');
@@ -327,7 +347,7 @@ describe(`the web app drives cluster ${CLUSTER} ${YEAR} from registration to the
     await reviewer.locator('#review-queue').getByRole('link', { name: 'Sở Tư pháp TP Hà Nội (STP-HN)' }).click();
     const form = reviewer.getByRole('form', { name: 'Kết quả thẩm định' });
     await form.waitFor();
-    expect(await expectLabelled(reviewer)).toBe(4);
+    expect(await expectLabelled(reviewer)).toBe(6);
     expect(await text(reviewer)).toContain('Hoàn thành xuất sắc nhiệm vụ công tác tư pháp năm 2031');
     // No reason: the API's 400 names the field.
     await reviewer.getByLabel('Trả lại để bổ sung').check();
@@ -346,7 +366,7 @@ describe(`the web app drives cluster ${CLUSTER} ${YEAR} from registration to the
     const amend = officer.getByRole('form', { name: 'Bổ sung hồ sơ theo yêu cầu' });
     await amend.waitFor();
     expect(await amend.innerText()).toContain('Thiếu biên bản họp cụm');
-    expect(await expectLabelled(officer)).toBe(2);
+    expect(await expectLabelled(officer)).toBe(4);
     await officer.getByRole('textbox', { name: 'Báo cáo thành tích' }).fill('Báo cáo thành tích kèm biên bản họp cụm.');
     await officer.getByLabel('Nội dung bổ sung').fill('Bổ sung biên bản họp cụm');
     await snap(officer, 'amendment');
@@ -365,7 +385,7 @@ describe(`the web app drives cluster ${CLUSTER} ${YEAR} from registration to the
     await done(again);
   });
 
-  it('holds the council sitting: opening, secret votes of five members, closing with six present, tally and minutes', async () => {
+  it('holds the council sitting: opening, secret votes, a conflict of interest and an abstention, closing with seven present, tally and minutes', async () => {
     const chair = await as('chutich');
     await go(chair, `#/council?year=${YEAR}`);
     await submit(chair, `Mở phiên họp xét hồ sơ năm ${YEAR}`, 'Mở phiên họp');
@@ -387,21 +407,74 @@ describe(`the web app drives cluster ${CLUSTER} ${YEAR} from registration to the
       await done(page);
     }
 
+    // hoidong5 declares a conflict of interest instead of voting (the reason is required); hoidong6
+    // approves the Ministry flag and abstains on the Government flag.
+    const conflicted = await as('hoidong5');
+    await clickTask(conflicted, 'Biểu quyết tại Hội đồng');
+    const conflictForm = conflicted.getByRole('form', { name: 'Khai xung đột lợi ích' });
+    await conflictForm.waitFor();
+    expect(await expectLabelled(conflicted)).toBeGreaterThanOrEqual(6);
+    await submit(conflicted, 'Khai xung đột lợi ích', 'Khai xung đột lợi ích');
+    await conflicted.getByRole('button', { name: 'Xác nhận' }).click();
+    const conflictAlert = conflictForm.getByRole('alert').first();
+    await conflictAlert.waitFor();
+    expect(await conflictAlert.innerText()).toContain('reason');
+    expect(await conflicted.getByLabel('Lý do').getAttribute('aria-invalid')).toBe('true');
+    await conflicted.getByLabel('Lý do').fill('Nguyên là Giám đốc Sở Tư pháp TP Hà Nội');
+    await snap(conflicted, 'council-conflict');
+    await submit(conflicted, 'Khai xung đột lợi ích', 'Khai xung đột lợi ích');
+    await conflicted.getByRole('button', { name: 'Xác nhận' }).click();
+    await expectFlash(conflicted, 'Đã ghi nhận khai báo xung đột lợi ích.');
+    const declared = await conflicted.locator('#council-conflicts').innerText();
+    expect(declared).toContain('hoidong5');
+    expect(declared).toContain('Nguyên là Giám đốc Sở Tư pháp TP Hà Nội');
+    // No vote is asked of the member on that nomination any more.
+    expect(await conflicted.getByRole('form', { name: 'Biểu quyết kín' }).count()).toBe(0);
+    expect(await text(conflicted)).toContain('Bạn đã khai xung đột lợi ích với hồ sơ của Sở Tư pháp TP Hà Nội (STP-HN)');
+    await done(conflicted);
+
+    const abstaining = await as('hoidong6');
+    await clickTask(abstaining, 'Biểu quyết tại Hội đồng');
+    const voteForm = abstaining.getByRole('form', { name: 'Biểu quyết kín' });
+    await voteForm.waitFor();
+    await voteForm.getByRole('group', { name: /Cờ thi đua ngành Tư pháp/ }).getByLabel('Đồng ý', { exact: true }).check();
+    await voteForm.getByRole('group', { name: /Cờ thi đua của Chính phủ/ }).getByLabel('Bỏ phiếu trắng', { exact: true }).check();
+    await submit(abstaining, 'Biểu quyết kín', 'Gửi phiếu biểu quyết');
+    await abstaining.getByRole('button', { name: 'Xác nhận' }).click();
+    await expectFlash(abstaining, 'Đã ghi nhận 2 phiếu biểu quyết.');
+    // Open: the tally counts the abstention and the conflict already.
+    expect(await abstaining.locator('#council-tally').innerText()).toMatch(/Cờ thi đua của Chính phủ\s+5\s+0\s+1\s+1\s+6\s+Chưa kết luận/);
+    await done(abstaining);
+
     const closing = await as('chutich');
     await clickTask(closing, 'Kết thúc phiên họp Hội đồng');
     await closing.getByRole('form', { name: 'Kết thúc phiên họp và kết luận' }).waitFor();
-    await closing.getByLabel('Số thành viên có mặt').fill('6');
+    await closing.getByLabel('Số thành viên có mặt').fill('7');
     await submit(closing, 'Kết thúc phiên họp và kết luận', 'Kết thúc phiên họp');
     await closing.getByRole('button', { name: 'Xác nhận' }).click();
     await expectFlash(closing, 'Đã kết thúc phiên họp.');
+    // 7 present less the member with a conflict: a base of 6, 5 approvals needed (≥ 70 %).
+    const session = (await stack.get('chutich', `/api/v1/council-sessions/${YEAR}-1`)).body;
+    expect(session.items[0].outcome.GOVERNMENT_FLAG).toMatchObject({ approve: 5, abstain: 1, conflicts: 1, base: 6, required: 5, approved: true });
     const tally = await closing.locator('#council-tally').innerText();
-    expect(tally).toContain('Thông qua');
-    expect(tally).toMatch(/Cờ thi đua ngành Tư pháp\s+5\s+0\s+5\s+Thông qua/);
+    expect(tally).toMatch(/Cờ thi đua ngành Tư pháp\s+6\s+0\s+0\s+1\s+6\s+6 \(thành viên có mặt\)\s+5\s+Thông qua/);
+    expect(tally).toMatch(/Cờ thi đua của Chính phủ\s+5\s+0\s+1\s+1\s+6\s+6 \(thành viên có mặt\)\s+5\s+Thông qua/);
     const minutes = await closing.locator('#minutes').innerText();
     expect(minutes).toContain('BIÊN BẢN');
-    expect(minutes).toContain('6/9 thành viên Hội đồng có mặt');
+    expect(minutes).toContain('7/9 thành viên Hội đồng có mặt');
     expect(minutes).toContain('Sở Tư pháp TP Hà Nội');
+    expect(minutes).toContain('Nguyên là Giám đốc Sở Tư pháp TP Hà Nội');
     await snap(closing, 'council-closed-minutes');
+
+    // The year's sittings come from GET /council-sessions?year= (400 for a year out of range).
+    const listed = await stack.get('chutich', `/api/v1/council-sessions?year=${YEAR}`);
+    expect(listed.status).toBe(200);
+    expect({ total: listed.body.total, ids: listed.body.items.map((x: { id: string }) => x.id) }).toEqual({ total: 1, ids: [`${YEAR}-1`] });
+    expect((await stack.get('chutich', '/api/v1/council-sessions?year=1999')).status).toBe(400);
+    expect((await stack.get('canbo.stp-hn', `/api/v1/council-sessions?year=${YEAR}`)).status).toBe(403);
+    await go(closing, `#/council?year=${YEAR}`);
+    expect(await closing.getByRole('link', { name: `${YEAR}-1`, exact: true }).count()).toBe(1);
+    expect(await text(closing)).toMatch(new RegExp(`${YEAR}-1\\s+Đã kết thúc`));
     await done(closing);
   });
 
@@ -418,7 +491,7 @@ describe(`the web app drives cluster ${CLUSTER} ${YEAR} from registration to the
     await reviewer.getByRole('link', { name: 'Ghi nhận quyết định' }).click();
     const form = reviewer.getByRole('form', { name: 'Quyết định của Thủ tướng Chính phủ' });
     await form.waitFor();
-    expect(await expectLabelled(reviewer)).toBe(3);
+    expect(await expectLabelled(reviewer)).toBe(5);
     await reviewer.getByLabel('Kết quả', { exact: true }).selectOption('AWARDED');
     await reviewer.getByLabel('Số quyết định').fill('123/QĐ-TTg');
     await reviewer.getByLabel('Ngày quyết định').fill(`${YEAR + 1}-03-20`);
@@ -499,6 +572,240 @@ describe(`the web app drives cluster ${CLUSTER} ${YEAR} from registration to the
     await done(auditor);
   });
 
+});
+
+/** A small but well-formed PDF (header, objects, cross-reference table, trailer). */
+function pdf(text: string): Buffer {
+  const content = `BT /F1 18 Tf 72 760 Td (${text}) Tj ET`;
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+    `<< /Length ${Buffer.byteLength(content)} >>\nstream\n${content}\nendstream`,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ];
+  let out = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  objects.forEach((o, i) => {
+    offsets.push(Buffer.byteLength(out));
+    out += `${i + 1} 0 obj\n${o}\nendobj\n`;
+  });
+  const xref = Buffer.byteLength(out);
+  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
+  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(out, 'latin1');
+}
+
+describe(`the officers' work tools, on cluster ${TOOLS_CLUSTER} ${TOOLS_YEAR}`, () => {
+  const TASK = `REGISTER|${TOOLS_CAMPAIGN}|STP-HN`;
+  const PDF_NAME = 'Báo cáo thành tích năm 2033 – Sở Tư pháp.pdf';
+  const PDF = pdf('Bao cao thanh tich 2033');
+  /** The row of the tools campaign's registration task on the home page. */
+  const taskRow = (page: Page) => page.locator('#tasks tbody tr', { hasText: TOOLS_CAMPAIGN });
+  const dossierPath = (unit: string) => `/api/v1/nominations/${encodeURIComponent(`${TOOLS_CAMPAIGN}:${unit}`)}`;
+
+  beforeAll(async () => {
+    const created = await stack.post('admin', '/api/v1/users', {
+      username: OFFICER2,
+      password: DEMO_PASSWORD,
+      fullName: 'Cán bộ thi đua 2 - Sở Tư pháp TP Hà Nội',
+      roles: ['UNIT_OFFICER'],
+      unitCode: 'STP-HN',
+    });
+    if (created.status !== 201) throw new Error(`user: ${created.status} ${JSON.stringify(created.body)}`);
+    const res = await stack.post('admin', '/api/v1/campaigns', {
+      clusterCode: TOOLS_CLUSTER,
+      clusterName: 'Cụm thi đua thử nghiệm công cụ xử lý hồ sơ',
+      year: TOOLS_YEAR,
+      memberUnitCodes: ['STP-HN', 'STP-HCM'],
+      headUnitCode: 'STP-HN',
+      registrationDeadline: new Date(Date.now() + 20 * 24 * 3600 * 1000).toISOString(),
+    });
+    if (res.status !== 201) throw new Error(`campaign: ${res.status} ${JSON.stringify(res.body)}`);
+  });
+
+  it('claims a task, shows a second officer the 409 of the first claim, plans the task and filters by its plan', async () => {
+    // The second officer's list is loaded while nobody holds the task.
+    const second = await as(OFFICER2);
+    await until(second, async () => (await taskRow(second).count()) === 1, 'the registration task of the second officer');
+    expect(await taskRow(second).innerText()).toContain('Chưa ai nhận');
+
+    const first = await as('canbo.stp-hn');
+    await until(first, async () => (await taskRow(first).count()) === 1, 'the registration task');
+    expect(await expectLabelled(first)).toBeGreaterThanOrEqual(6);
+    await taskRow(first).getByRole('button', { name: /^Nhận việc/ }).click();
+    await expectFlash(first, 'Bạn đã nhận việc: Đăng ký thi đua');
+    expect(await taskRow(first).innerText()).toContain('Bạn (canbo.stp-hn)');
+    await snap(first, 'tasks-claimed');
+
+    // The second officer claims from the stale list: the API's 409 names the holder.
+    const refused = await stack.post(OFFICER2, '/api/v1/me/tasks/claim', { taskKey: TASK });
+    expect(refused.status).toBe(409);
+    await taskRow(second).getByRole('button', { name: /^Nhận việc/ }).click();
+    const alert = taskRow(second).getByRole('alert');
+    await alert.waitFor();
+    const shown = await alert.innerText();
+    expect(shown).toContain('Việc này đã có người khác nhận trước bạn.');
+    expect(shown).toContain(refused.body.message);
+    expect(shown).toContain('canbo.stp-hn');
+    expect(await taskRow(second).getByRole('button', { name: /^Nhận việc/ }).getAttribute('aria-describedby')).toBe(await alert.getAttribute('id'));
+    await snap(second, 'tasks-claim-409');
+    await done(second);
+
+    // Plan: urgent, due on a date already past (so it is marked Quá hạn), a follow-up date.
+    await taskRow(first).getByText('Giao việc, chuyển giao, lập kế hoạch').click();
+    const plan = taskRow(first).getByRole('form', { name: 'Lập kế hoạch' });
+    await plan.getByLabel('Hạn xử lý').fill('2020-01-15');
+    await plan.getByLabel('Ngày theo dõi lại').fill('2099-02-01');
+    await plan.getByLabel('Mức ưu tiên').selectOption('URGENT');
+    await snap(first, 'tasks-plan');
+    await plan.getByRole('button', { name: 'Lưu kế hoạch' }).click();
+    await expectFlash(first, 'Đã lưu kế hoạch');
+    const row = await taskRow(first).innerText();
+    expect(row).toContain('15/01/2020');
+    expect(row).toContain('01/02/2099');
+    expect(row).toContain('Khẩn');
+    expect(row).toContain('Quá hạn');
+    const planned = (await stack.get('canbo.stp-hn', '/api/v1/me/tasks')).body.items.find((x: { key: string }) => x.key === TASK);
+    expect(planned).toMatchObject({ priority: 'URGENT', dueDate: '2020-01-15', followUpDate: '2099-02-01', overdue: true, assignee: 'canbo.stp-hn' });
+
+    // The filters are the query parameters of GET /me/tasks.
+    const filters = first.getByRole('form', { name: 'Lọc và sắp xếp việc' });
+    await filters.getByLabel('Mức ưu tiên').selectOption('URGENT');
+    await filters.getByLabel('Thời hạn').selectOption('true');
+    await filters.getByLabel('Người xử lý').selectOption('me');
+    await filters.getByLabel('Sắp xếp theo').selectOption('priority');
+    await submit(first, 'Lọc và sắp xếp việc', 'Lọc');
+    await first.waitForURL(/#\/\?assignee=me&priority=URGENT&overdue=true&sort=priority$/);
+    await first.locator('main').getByText('Có 1 việc khớp bộ lọc.').waitFor();
+    const api = (await stack.get('canbo.stp-hn', '/api/v1/me/tasks?assignee=me&priority=URGENT&overdue=true&sort=priority')).body.items;
+    expect(api.map((x: { key: string }) => x.key)).toEqual([TASK]);
+    expect(await first.locator('#tasks tbody tr').count()).toBe(1);
+    expect(await taskRow(first).count()).toBe(1);
+    await snap(first, 'tasks-filtered');
+    await filters.getByLabel('Mức ưu tiên').selectOption('LOW');
+    await submit(first, 'Lọc và sắp xếp việc', 'Lọc');
+    await first.waitForURL(/priority=LOW/);
+    await first.locator('main').getByText('Có 0 việc khớp bộ lọc.').waitFor();
+    expect(await taskRow(first).count()).toBe(0);
+    expect(await first.locator('#tasks').innerText()).toContain('Không có dữ liệu.');
+    await done(first);
+  });
+
+  it('adds a Vietnamese comment seen in the timeline, uploads a PDF and downloads the same bytes, refuses an .exe (415) and an altered file (409)', async () => {
+    const officer = await as('canbo.stp-hn');
+    await go(officer, `#/nominations/${TOOLS_CAMPAIGN}:STP-HN`);
+    const comment = 'Đề nghị bổ sung biên bản họp cụm — “ưu tiên số hoá”; đã đối chiếu với Sở Tư pháp TP Hồ Chí Minh.';
+    await officer.getByLabel('Nội dung ý kiến').fill(comment);
+    await submit(officer, 'Thêm ý kiến', 'Gửi ý kiến');
+    await expectFlash(officer, 'Đã gửi ý kiến.');
+    expect(await officer.locator('#comments').innerText()).toContain(comment);
+    expect(await officer.locator('#timeline').innerText()).toContain(comment);
+    const comments = (await stack.get('canbo.stp-hn', `${dossierPath('STP-HN')}/comments`)).body.items;
+    expect(comments.map((c: { text: string }) => c.text)).toEqual([comment]);
+
+    // Upload: multipart field `file` sent by fetch with FormData.
+    const fileInput = officer.getByLabel('Chọn tệp');
+    await fileInput.setInputFiles({ name: PDF_NAME, mimeType: 'application/pdf', buffer: PDF });
+    await submit(officer, 'Đính kèm tài liệu', 'Tải lên');
+    await expectFlash(officer, `Đã đính kèm tệp ${PDF_NAME}.`);
+    const files = officer.locator('#attachments');
+    expect(await files.innerText()).toContain(PDF_NAME);
+    const listed = (await stack.get('canbo.stp-hn', `${dossierPath('STP-HN')}/attachments`)).body.items;
+    expect(listed).toEqual([expect.objectContaining({ fileName: PDF_NAME, size: PDF.length, sha256: createHash('sha256').update(PDF).digest('hex') })]);
+
+    // Download through the API (bearer token), then the same bytes under the same name.
+    const download = officer.waitForEvent('download');
+    await files.getByRole('button', { name: /^Tải về/ }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toBe(PDF_NAME);
+    expect(readFileSync((await file.path())!).equals(PDF)).toBe(true);
+    await snap(officer, 'nomination-comments-attachments');
+
+    // A text file named .exe: the API's 415, next to the form, the field marked.
+    await officer.getByLabel('Chọn tệp').setInputFiles({ name: 'chuong-trinh.exe', mimeType: 'text/plain', buffer: Buffer.from('không phải tài liệu') });
+    await submit(officer, 'Đính kèm tài liệu', 'Tải lên');
+    const uploadAlert = officer.getByRole('form', { name: 'Đính kèm tài liệu' }).getByRole('alert');
+    await uploadAlert.waitFor();
+    const refusal = await uploadAlert.innerText();
+    expect(refusal).toContain('Loại tệp không được chấp nhận (415 Unsupported Media Type');
+    expect(refusal).toContain('file: "chuong-trinh.exe" is not an accepted type');
+    expect(await officer.getByLabel('Chọn tệp').getAttribute('aria-invalid')).toBe('true');
+    await snap(officer, 'attachment-415');
+
+    // The stored bytes altered on disk: the download is refused with the API's 409.
+    const sha = listed[0].sha256 as string;
+    const stored = path.join(attachmentDir, sha.slice(0, 2), sha);
+    writeFileSync(stored, Buffer.concat([PDF, Buffer.from('% sửa đổi trái phép\n')]));
+    await files.getByRole('button', { name: /^Tải về/ }).click();
+    const integrity = files.getByRole('alert');
+    await integrity.waitFor();
+    expect(await integrity.innerText()).toContain('Tệp không qua được kiểm tra toàn vẹn');
+    expect(await integrity.innerText()).toContain('failed its integrity check (SHA-256 mismatch');
+    writeFileSync(stored, PDF);
+    await done(officer);
+  });
+
+  it('takes a ballot with an abstention (picks disabled, shown in the confirmation and the receipt) and shows abstentions and the base in the results', async () => {
+    for (const unit of ['STP-HN', 'STP-HCM']) {
+      const officer = `canbo.${unit.toLowerCase()}`;
+      const registered = await stack.post(officer, `/api/v1/campaigns/${encodeURIComponent(TOOLS_CAMPAIGN)}/registrations`, { unitCode: unit, targetTitles: ['MINISTRY_FLAG', 'GOVERNMENT_FLAG'] });
+      expect(registered.status).toBe(201);
+    }
+    for (const unit of ['STP-HN', 'STP-HCM']) {
+      await eventually(async () => {
+        const res = await stack.post(`canbo.${unit.toLowerCase()}`, `${dossierPath(unit)}/self-assessment`, { score: 95, achievementReport: `Báo cáo thành tích năm ${TOOLS_YEAR}` });
+        expect(res.status).toBe(201);
+      }, 20_000, 250);
+    }
+    await eventually(async () => {
+      const c = (await stack.get('cumtruong.stp-hn', `/api/v1/campaigns/${encodeURIComponent(TOOLS_CAMPAIGN)}`)).body;
+      expect(c.members.every((m: { selfAssessedAt: string | null }) => m.selfAssessedAt)).toBe(true);
+    }, 20_000, 250);
+    expect((await stack.post('cumtruong.stp-hn', `/api/v1/campaigns/${encodeURIComponent(TOOLS_CAMPAIGN)}/vote/open`, { ministryFlagSeats: 1, governmentFlagSeats: 1 })).status).toBe(201);
+
+    const leader = await as('thutruong.stp-hn');
+    await go(leader, `#/campaigns/${TOOLS_CAMPAIGN}/ballot`);
+    const ministry = leader.getByRole('group', { name: /Cờ thi đua ngành Tư pháp/ });
+    const government = leader.getByRole('group', { name: /Cờ thi đua của Chính phủ/ });
+    await government.waitFor();
+    expect(await expectLabelled(leader)).toBe(6);
+    await government.getByLabel('Sở Tư pháp TP Hà Nội (STP-HN)').check();
+    await government.getByLabel('Bỏ phiếu trắng / không chọn cho danh hiệu này').check();
+    // Abstaining clears and disables the title's picks.
+    expect(await government.getByLabel('Sở Tư pháp TP Hà Nội (STP-HN)').isDisabled()).toBe(true);
+    expect(await government.getByLabel('Sở Tư pháp TP Hà Nội (STP-HN)').isChecked()).toBe(false);
+    await ministry.getByLabel('Sở Tư pháp TP Hà Nội (STP-HN)').check();
+    await snap(leader, 'ballot-abstain');
+    await submit(leader, 'Lựa chọn của đơn vị', 'Tiếp tục');
+    const confirm = leader.getByRole('form', { name: 'Xác nhận phiếu bầu' });
+    await confirm.waitFor();
+    expect(await confirm.innerText()).toMatch(/Cờ thi đua ngành Tư pháp\s+Sở Tư pháp TP Hà Nội \(STP-HN\)\s+Cờ thi đua của Chính phủ\s+Bỏ phiếu trắng \(không chọn cho danh hiệu này\)/);
+    await submit(leader, 'Xác nhận phiếu bầu', 'Xác nhận bỏ phiếu');
+    const receipt = leader.locator('.receipt');
+    await leader.locator('#receipt').waitFor();
+    expect(await receipt.innerText()).toMatch(/Cờ thi đua của Chính phủ\s+Bỏ phiếu trắng/);
+    await snap(leader, 'ballot-abstain-receipt');
+    await done(leader);
+
+    const other = await stack.post('thutruong.stp-hcm', `/api/v1/campaigns/${encodeURIComponent(TOOLS_CAMPAIGN)}/vote/ballots`, { unitCode: 'STP-HCM', ministryFlag: ['STP-HN'], governmentFlag: ['STP-HN'] });
+    expect(other.status).toBe(201);
+    const closed = await stack.post('cumtruong.stp-hn', `/api/v1/campaigns/${encodeURIComponent(TOOLS_CAMPAIGN)}/vote/close`, {});
+    expect(closed.status).toBe(201);
+    // One abstention of two ballots on the Government flag; the base (ballots cast) keeps it.
+    expect({ abstentions: closed.body.abstentions, thresholdBase: closed.body.thresholdBase }).toEqual({ abstentions: { MINISTRY_FLAG: 0, GOVERNMENT_FLAG: 1 }, thresholdBase: { MINISTRY_FLAG: 2, GOVERNMENT_FLAG: 2 } });
+
+    const head = await as('cumtruong.stp-hn');
+    await go(head, `#/campaigns/${TOOLS_CAMPAIGN}`);
+    await until(head, async () => (await head.locator('#vote-base-GOVERNMENT_FLAG').count()) === 1, 'the results');
+    expect(await head.locator('#vote-base-MINISTRY_FLAG').innerText()).toBe('Phiếu trắng: 0 · Số phiếu làm cơ sở tính tỷ lệ: 2');
+    expect(await head.locator('#vote-base-GOVERNMENT_FLAG').innerText()).toBe('Phiếu trắng: 1 · Số phiếu làm cơ sở tính tỷ lệ: 2');
+    await snap(head, 'vote-results-abstentions');
+    await done(head);
+  });
+});
+
+describe('all along', () => {
   it('saw no script error and no Content-Security-Policy violation in any page', () => {
     expect(problems).toEqual([]);
   });

@@ -424,6 +424,7 @@ describe('attachments to a dossier', () => {
     expect(tooLarge.body.message).toBe('file: larger than the limit of 262144 bytes (ATTACHMENT_MAX_BYTES)');
     const exe = await upload('canbo.stp-hn', NOMINATION, Buffer.concat([Buffer.from('MZ\x90\x00', 'latin1'), Buffer.alloc(200)]), 'setup.exe', 'application/x-msdownload');
     expect(exe.status).toBe(415);
+    expect(exe.body.error).toBe('Unsupported Media Type');
     expect(exe.body.message).toMatch(/^file: "setup\.exe" is not an accepted type; accepted: PDF \(\.pdf\), Word \(DOCX\)/);
     const fake = await upload('canbo.stp-hn', NOMINATION, Buffer.from('Đây không phải là tệp PDF', 'utf8'), 'giả mạo.pdf', 'application/pdf');
     expect(fake.status).toBe(415);

@@ -65,12 +65,15 @@ async function send(method: string, path: string, body?: unknown, accept = 'appl
   const headers: Record<string, string> = { accept };
   const s = session();
   if (s) headers.authorization = `Bearer ${s.token}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  // A FormData body (a file upload) is sent as it is: the browser writes the multipart
+  // Content-Type with its boundary, which a JSON content-type set here would replace.
+  const multipart = body instanceof FormData;
+  if (body !== undefined && !multipart) headers['content-type'] = 'application/json';
   // Every decision carries its own Idempotency-Key: the API stores the answer under it.
   if (method === 'POST' && path !== '/auth/login') headers['idempotency-key'] = randomKey();
   let res: Response;
   try {
-    res = await fetch(`${BASE}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+    res = await fetch(`${BASE}${path}`, { method, headers, body: body === undefined ? undefined : multipart ? body : JSON.stringify(body), credentials: 'same-origin' });
   } catch {
     throw new ApiError(0, 'Network Error', []);
   }
@@ -95,16 +98,32 @@ export async function post<T>(path: string, body: unknown = {}): Promise<T> {
   return (text ? JSON.parse(text) : null) as T;
 }
 
+/** A multipart upload (a file of the dossier: field `file`). */
+export async function postForm<T>(path: string, data: FormData): Promise<T> {
+  const res = await send('POST', path, data);
+  const text = await res.text();
+  return (text ? JSON.parse(text) : null) as T;
+}
+
 /** A document the API answers as text (the council minutes, HTML). */
 export async function getText(path: string, accept: string): Promise<string> {
   return (await send('GET', path, undefined, accept)).text();
 }
 
-/** A file to download (the audit export): its bytes and the name the API gives it. */
+/** A file to download (the audit export, a dossier attachment): its bytes and the name the API gives it. */
 export async function getFile(path: string): Promise<{ blob: Blob; filename: string }> {
   const res = await send('GET', path, undefined, '*/*');
   const disposition = res.headers.get('content-disposition') ?? '';
-  const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? 'download';
+  // filename*=UTF-8''… keeps the exact (Vietnamese) name; filename="…" is its ASCII fallback.
+  const encoded = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
+  let filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? 'download';
+  if (encoded) {
+    try {
+      filename = decodeURIComponent(encoded.trim());
+    } catch {
+      // a malformed encoding: keep the fallback
+    }
+  }
   return { blob: await res.blob(), filename };
 }
 

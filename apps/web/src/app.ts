@@ -120,7 +120,7 @@ function renderChrome(user: User | null, current: string): void {
       'ul',
       null,
       navItems(user).map(([href, text]) => {
-        const active = href === '#/' ? current === '#/' || current === '' : current.startsWith(href);
+        const active = href === '#/' ? current === '#/' || current === '' || current.startsWith('#/?') : current.startsWith(href);
         return h('li', null, h('a', { href, 'aria-current': active ? 'page' : null }, text));
       }),
     ),

@@ -11,7 +11,7 @@ const ID = '([^/?]+)';
 const QUERY = '(?:\\?(.*))?';
 
 setLoginPage(loginPage);
-route(/^\/$/, homePage);
+route(new RegExp(`^/${QUERY}$`), homePage);
 route(new RegExp(`^/campaigns${QUERY}$`), campaignsPage);
 route(new RegExp(`^/campaigns/${ID}/ballot$`), ballotPage, ['UNIT_LEADER']);
 route(new RegExp(`^/campaigns/${ID}$`), campaignPage);

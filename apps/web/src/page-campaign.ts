@@ -5,9 +5,9 @@
  */
 import { get, post } from './api.js';
 import type { Ctx } from './app.js';
-import { h, mount } from './dom.js';
+import { h, mount, uid } from './dom.js';
 import { t } from './i18n.js';
-import { TITLES, type Campaign, type MemberStatus, type Page as ListPage, type Title, type TitleTally, type VoteView } from './types.js';
+import { TITLES, type BallotChoices, type Campaign, type MemberStatus, type Page as ListPage, type Title, type TitleTally, type VoteView } from './types.js';
 import {
   actionButton,
   all,
@@ -104,12 +104,34 @@ function voteSection(c: Campaign): HTMLElement {
     ]),
   ];
   if (v.result) {
+    const r = v.result;
+    // Abstentions and the threshold's base per title, when the API counts them (newer votes).
+    const counted = (title: Title): HTMLElement | null =>
+      r.abstentions?.[title] !== undefined || r.thresholdBase?.[title] !== undefined
+        ? h(
+            'p',
+            { class: 'vote-base', id: `vote-base-${title}` },
+            r.abstentions?.[title] !== undefined ? t('vote.abstentions', { n: r.abstentions[title] }) : null,
+            r.abstentions?.[title] !== undefined && r.thresholdBase?.[title] !== undefined ? ' · ' : null,
+            r.thresholdBase?.[title] !== undefined ? t('vote.thresholdBase', { n: r.thresholdBase[title] }) : null,
+          )
+        : null;
     parts.push(
-      h('p', null, v.result.valid ? badge(t('vote.valid'), 'ok') : badge(t('vote.invalid'), 'late')),
-      tallyTable(t('vote.result', { title: titleLabel('MINISTRY_FLAG') }), v.result.ministryFlag),
-      tallyTable(t('vote.result', { title: titleLabel('GOVERNMENT_FLAG') }), v.result.governmentFlag),
-      v.result.runoff ? h('p', { class: 'notice' }, t('vote.runoff', { title: titleLabel(v.result.runoff.title), units: v.result.runoff.units.map(unitLabel).join(', '), seats: v.result.runoff.seats })) : null,
-      v.result.problems.length ? h('ul', null, v.result.problems.map((p) => h('li', null, p))) : null,
+      h('p', null, r.valid ? badge(t('vote.valid'), 'ok') : badge(t('vote.invalid'), 'late')),
+      tallyTable(t('vote.result', { title: titleLabel('MINISTRY_FLAG') }), r.ministryFlag),
+      counted('MINISTRY_FLAG'),
+      tallyTable(t('vote.result', { title: titleLabel('GOVERNMENT_FLAG') }), r.governmentFlag),
+      counted('GOVERNMENT_FLAG'),
+      r.ineligible?.length
+        ? h(
+            'div',
+            { class: 'notice', id: 'vote-ineligible' },
+            h('p', null, h('strong', null, t('vote.ineligible'))),
+            h('ul', null, r.ineligible.map((x) => h('li', null, `${unitLabel(x.unitCode)} — ${titleLabel(x.title)}: ${x.reason}`))),
+          )
+        : null,
+      r.runoff ? h('p', { class: 'notice' }, t('vote.runoff', { title: titleLabel(r.runoff.title), units: r.runoff.units.map(unitLabel).join(', '), seats: r.runoff.seats })) : null,
+      r.problems.length ? h('ul', null, r.problems.map((p) => h('li', null, p))) : null,
     );
   }
   return section(t('vote.title'), ...parts);
@@ -279,39 +301,57 @@ export const ballotPage = async (main: HTMLElement, [id]: string[], ctx: Ctx): P
     ),
   );
   const area = h('div');
-  const showChoice = (chosen: Record<Title, string[]>) => {
+  const offered = TITLES.filter((x) => seats(x) > 0 && candidates(x).length);
+  const showChoice = (chosen: Chosen) => {
     const f = form({
       label: t('ballot.choose'),
       submit: t('ballot.next'),
-      fields: TITLES.filter((x) => seats(x) > 0 && candidates(x).length).map((x) =>
-        choices({
+      fields: offered.map((x) => {
+        const set = choices({
           legend: t('ballot.legend', { title: titleLabel(x), n: seats(x) }),
           name: x,
           type: 'checkbox',
           options: candidates(x).map((u) => [u, unitLabel(u)]),
           checked: chosen[x],
-        }),
-      ),
+        });
+        // Abstaining on the title (phiếu trắng): its picks are cleared and disabled (not sent).
+        const abstainId = uid('f-abstain');
+        const abstain = h('input', { id: abstainId, type: 'checkbox', name: 'abstain', value: x, checked: chosen.abstain.includes(x) });
+        const picks = () => Array.from(set.querySelectorAll<HTMLInputElement>(`input[name="${x}"]`));
+        const sync = () => {
+          for (const p of picks()) {
+            if (abstain.checked) p.checked = false;
+            p.disabled = abstain.checked;
+          }
+        };
+        abstain.addEventListener('change', sync);
+        set.append(h('div', { class: 'choice abstain' }, abstain, h('label', { for: abstainId }, t('ballot.abstain'))));
+        sync();
+        return set;
+      }),
       async onSubmit(data) {
-        showConfirm({ MINISTRY_FLAG: all(data, 'MINISTRY_FLAG'), GOVERNMENT_FLAG: all(data, 'GOVERNMENT_FLAG') });
+        const abstain = all(data, 'abstain').filter((x): x is Title => (TITLES as string[]).includes(x));
+        showConfirm({
+          MINISTRY_FLAG: abstain.includes('MINISTRY_FLAG') ? [] : all(data, 'MINISTRY_FLAG'),
+          GOVERNMENT_FLAG: abstain.includes('GOVERNMENT_FLAG') ? [] : all(data, 'GOVERNMENT_FLAG'),
+          abstain,
+        });
       },
     });
     mount(area, f);
   };
-  const showConfirm = (chosen: Record<Title, string[]>) => {
+  const showConfirm = (chosen: Chosen) => {
     const f = form({
       label: t('ballot.confirmTitle'),
       submit: t('ballot.cast'),
-      fields: [
-        h('p', null, t('ballot.confirmIntro')),
-        TITLES.map((x) => h('div', { class: 'choice-summary' }, h('h4', null, titleLabel(x)), chosen[x].length ? h('ul', null, chosen[x].map((u) => h('li', null, unitLabel(u)))) : h('p', null, t('ballot.none')))),
-      ],
+      fields: [h('p', null, t('ballot.confirmIntro')), choicesSummary(chosen)],
       extraButtons: [h('button', { type: 'button', onclick: () => showChoice(chosen) }, t('ballot.change'))],
       async onSubmit() {
         const r = await post<{ receipt: string; round: number; ballotsCast: number }>(`/campaigns/${encodeURIComponent(c.id)}/vote/ballots`, {
           unitCode: unit,
           ministryFlag: chosen.MINISTRY_FLAG,
           governmentFlag: chosen.GOVERNMENT_FLAG,
+          ...(chosen.abstain.length ? { abstain: chosen.abstain } : {}),
         });
         const heading = h('h3', { tabindex: '-1' }, t('ballot.receiptTitle'));
         mount(
@@ -323,6 +363,8 @@ export const ballotPage = async (main: HTMLElement, [id]: string[], ctx: Ctx): P
             h('p', null, t('ballot.receiptIntro')),
             h('p', null, h('code', { id: 'receipt', class: 'receipt-code' }, r.receipt)),
             h('p', null, t('ballot.receiptCount', { n: r.ballotsCast, round: r.round })),
+            h('h4', null, t('ballot.receiptChoices')),
+            choicesSummary(chosen),
           ),
           receiptCheck(c.id, r.receipt),
           h('p', null, link(`#/campaigns/${c.id}`, t('ballot.back'))),
@@ -333,9 +375,32 @@ export const ballotPage = async (main: HTMLElement, [id]: string[], ctx: Ctx): P
     mount(area, f);
     f.querySelector<HTMLButtonElement>('button[type=submit]')?.focus();
   };
-  showChoice({ MINISTRY_FLAG: [], GOVERNMENT_FLAG: [] });
+  showChoice({ MINISTRY_FLAG: [], GOVERNMENT_FLAG: [], abstain: [] });
   mount(main, title, rules, area);
 };
+
+/** A ballot's picks per title, and the titles it abstains on. */
+type Chosen = Record<Title, string[]> & { abstain: Title[] };
+
+/** Per title: the units chosen, none, or the abstention (confirmation step and receipt). */
+function choicesSummary(chosen: Chosen): HTMLElement {
+  return h(
+    'div',
+    { class: 'choices-summary' },
+    TITLES.map((x) =>
+      h(
+        'div',
+        { class: 'choice-summary' },
+        h('h4', null, titleLabel(x)),
+        chosen.abstain.includes(x)
+          ? h('p', null, badge(t('ballot.abstained'), 'warn'))
+          : chosen[x].length
+            ? h('ul', null, chosen[x].map((u) => h('li', null, unitLabel(u))))
+            : h('p', null, t('ballot.none')),
+      ),
+    ),
+  );
+}
 
 /** Checks with a receipt that a ballot is in the ballot box. */
 function receiptCheck(campaignId: string, receipt = ''): HTMLElement {
@@ -348,15 +413,16 @@ function receiptCheck(campaignId: string, receipt = ''): HTMLElement {
       submit: t('receipt.submit'),
       fields: [input({ label: t('receipt.code'), name: 'receipt', value: receipt })],
       async onSubmit(data) {
-        const r = await get<{ counted: boolean; round: number; choices: { ministryFlag: string[]; governmentFlag: string[] } }>(
+        const r = await get<{ counted: boolean; round: number; choices: BallotChoices }>(
           `/campaigns/${encodeURIComponent(campaignId)}/vote/receipts/${encodeURIComponent(str(data, 'receipt'))}`,
         );
+        const picks = (x: Title, units: string[]) => (r.choices.abstain?.includes(x) ? t('ballot.abstained') : units.map(unitLabel).join(', ') || '—');
         mount(
           result,
           dl([
             [t('receipt.counted'), r.counted ? t('common.yes') : t('common.no')],
-            [titleLabel('MINISTRY_FLAG'), r.choices.ministryFlag.map(unitLabel).join(', ') || '—'],
-            [titleLabel('GOVERNMENT_FLAG'), r.choices.governmentFlag.map(unitLabel).join(', ') || '—'],
+            [titleLabel('MINISTRY_FLAG'), picks('MINISTRY_FLAG', r.choices.ministryFlag)],
+            [titleLabel('GOVERNMENT_FLAG'), picks('GOVERNMENT_FLAG', r.choices.governmentFlag)],
           ]),
         );
       },

@@ -1,6 +1,7 @@
 /**
  * The Council (Hội đồng Thi đua - Khen thưởng): the chair opens a sitting over the year's
- * nominations waiting for it; each member casts a secret vote per nomination and title; the chair
+ * nominations waiting for it; each member casts a secret vote per nomination and title (approve,
+ * reject or abstain) or declares a conflict of interest on a nomination; the chair
  * closes it with the members present; the tally and the minutes (biên bản) are shown. Then the
  * Department's Government submission (trình Chính phủ) within the year's quota.
  */
@@ -8,23 +9,14 @@ import { ApiError, get, getText, post, qs } from './api.js';
 import type { Ctx } from './app.js';
 import { h, mount } from './dom.js';
 import { t } from './i18n.js';
-import type { CouncilSession, Nomination, Page as ListPage, Quota, Title } from './types.js';
-import { all, badge, choices, dl, fmtDateTime, form, input, link, num, section, str, table, titleLabel, titlesList, unitLabel } from './ui.js';
+import type { CouncilItem, CouncilSession, Nomination, Page as ListPage, Quota, Title } from './types.js';
+import { all, badge, choices, dl, fmtDateTime, form, input, link, num, section, select, str, table, textarea, titleLabel, titlesList, unitLabel } from './ui.js';
 
 const thisYear = () => new Date().getFullYear();
 
 async function sessionsOf(year: number): Promise<CouncilSession[]> {
-  // Sessions are numbered <year>-1, <year>-2, … (no list endpoint): read them in order.
-  const out: CouncilSession[] = [];
-  for (let i = 1; i <= 50; i++) {
-    try {
-      out.push(await get<CouncilSession>(`/council-sessions/${year}-${i}`));
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 404) break;
-      throw err;
-    }
-  }
-  return out;
+  // <year>-1, <year>-2, … in the order they were opened.
+  return (await get<ListPage<CouncilSession>>(`/council-sessions${qs({ year })}`)).items;
 }
 
 function yearForm(ctx: Ctx, base: string, year: number): HTMLElement {
@@ -133,8 +125,11 @@ export const councilSessionPage = async (main: HTMLElement, [id]: string[], ctx:
     ]),
   ];
 
-  // The member's own secret votes: one choice per nomination and title not yet voted.
-  const pending = s.items.flatMap((item) => item.titles.filter((title) => !(s.votedBy[`${item.nominationId}|${title}`] ?? []).includes(me)).map((title) => ({ item, title })));
+  // The member's own secret votes: one choice per nomination and title not yet voted (none on a
+  // nomination the member declared a conflict of interest on).
+  const conflicted = (nominationId: string) => (s.items.find((i) => i.nominationId === nominationId)?.conflicts ?? []).some((c) => c.member === me);
+  const votedOn = (item: CouncilItem, title: Title) => (s.votedBy[`${item.nominationId}|${title}`] ?? []).includes(me);
+  const pending = s.items.filter((item) => !conflicted(item.nominationId)).flatMap((item) => item.titles.filter((title) => !votedOn(item, title)).map((title) => ({ item, title })));
   if (s.status === 'OPEN' && ctx.has('COUNCIL_MEMBER', 'COUNCIL_CHAIR')) {
     parts.push(
       section(
@@ -153,6 +148,7 @@ export const councilSessionPage = async (main: HTMLElement, [id]: string[], ctx:
                     options: [
                       ['true', t('council.approve')],
                       ['false', t('council.reject')],
+                      ['abstain', t('council.abstain')],
                     ],
                   }),
                 ),
@@ -162,14 +158,45 @@ export const councilSessionPage = async (main: HTMLElement, [id]: string[], ctx:
                 const missing = pending.filter((_, i) => !str(data, `v${i}`));
                 if (missing.length) throw new ApiError(400, 'Bad Request', [t('council.voteMissing', { list: missing.map((p) => `${unitLabel(p.item.unitCode)} — ${titleLabel(p.title)}`).join('; ') })]);
                 for (const [i, p] of pending.entries()) {
-                  await post(`/council-sessions/${encodeURIComponent(s.id)}/votes`, { nominationId: p.item.nominationId, title: p.title as Title, approve: str(data, `v${i}`) === 'true' });
+                  const choice = str(data, `v${i}`);
+                  await post(`/council-sessions/${encodeURIComponent(s.id)}/votes`, {
+                    nominationId: p.item.nominationId,
+                    title: p.title,
+                    ...(choice === 'abstain' ? { abstain: true } : { approve: choice === 'true' }),
+                  });
                 }
                 ctx.done(t('council.voted', { n: pending.length }));
               },
             })
-          : h('p', null, badge(t('council.allVoted'), 'ok')),
+          : s.items.every((item) => conflicted(item.nominationId))
+            ? null
+            : h('p', null, badge(t('council.allVoted'), 'ok')),
+        ...s.items.filter((item) => conflicted(item.nominationId)).map((item) => h('p', { class: 'notice' }, t('conflict.declared', { unit: unitLabel(item.unitCode) }))),
       ),
     );
+    // A conflict of interest (xung đột lợi ích) is declared before voting on the nomination.
+    const declarable = s.items.filter((item) => !conflicted(item.nominationId) && !item.titles.some((title) => votedOn(item, title)));
+    if (declarable.length) {
+      parts.push(
+        section(
+          t('conflict.title'),
+          form({
+            label: t('conflict.form'),
+            submit: t('conflict.submit'),
+            fields: [
+              h('p', null, t('conflict.intro')),
+              select({ label: t('conflict.nomination'), name: 'nominationId', options: declarable.map((item): [string, string] => [item.nominationId, `${unitLabel(item.unitCode)} — ${item.nominationId}`]) }),
+              textarea({ label: t('conflict.reason'), name: 'reason', required: true, rows: 3, hint: t('conflict.reasonHint') }),
+            ],
+            confirm: (data) => t('conflict.confirm', { unit: unitLabel(s.items.find((i) => i.nominationId === str(data, 'nominationId'))?.unitCode) }),
+            async onSubmit(data) {
+              await post(`/council-sessions/${encodeURIComponent(s.id)}/conflicts`, { nominationId: str(data, 'nominationId'), reason: str(data, 'reason') });
+              ctx.done(t('conflict.done'));
+            },
+          }),
+        ),
+      );
+    }
   }
   if (s.status === 'OPEN' && ctx.has('COUNCIL_CHAIR')) {
     parts.push(
@@ -189,24 +216,62 @@ export const councilSessionPage = async (main: HTMLElement, [id]: string[], ctx:
     );
   }
 
-  // The tally (counts only: who voted how is never shown).
+  // The tally (counts only: who voted how is never shown); once closed, how each title was counted.
+  const closed = s.items.some((item) => item.outcome);
   parts.push(
     section(
       t('council.tally'),
       table(
         t('council.tally'),
-        [t('nomination.col.unit'), t('council.titleCol'), t('council.approveCol'), t('council.rejectCol'), t('council.voters'), t('council.outcome')],
+        [
+          t('nomination.col.unit'),
+          t('council.titleCol'),
+          t('council.approveCol'),
+          t('council.rejectCol'),
+          t('council.abstainCol'),
+          t('council.conflictsCol'),
+          t('council.voters'),
+          ...(closed ? [t('council.baseCol'), t('council.requiredCol')] : []),
+          t('council.outcome'),
+        ],
         s.items.flatMap((item) =>
           item.titles.map((title) => {
             const v = item.votes[title] ?? { approve: 0, reject: 0 };
+            const o = item.outcome?.[title];
             const outcome = item.approved === null ? t('council.pending') : item.approved[title] ? t('council.passed') : t('council.failed');
-            return [link(`#/nominations/${item.nominationId}`, unitLabel(item.unitCode)), titleLabel(title), String(v.approve), String(v.reject), String((s.votedBy[`${item.nominationId}|${title}`] ?? []).length), item.approved && item.approved[title] ? badge(outcome, 'ok') : outcome];
+            return [
+              link(`#/nominations/${item.nominationId}`, unitLabel(item.unitCode)),
+              titleLabel(title),
+              String(o?.approve ?? v.approve),
+              String(o?.reject ?? v.reject),
+              String(o?.abstain ?? v.abstain ?? 0),
+              String(o?.conflicts ?? item.conflicts?.length ?? 0),
+              String((s.votedBy[`${item.nominationId}|${title}`] ?? []).length),
+              ...(closed ? [o ? `${o.base} (${t(`council.base.${o.baseKind}`)})` : '—', o?.required === null || o?.required === undefined ? '—' : String(o.required)] : []),
+              item.approved && item.approved[title] ? badge(outcome, 'ok') : o && !o.quorumMet ? h('span', null, outcome, ' ', badge(t('council.quorumMissed'), 'late')) : outcome,
+            ];
           }),
         ),
         { id: 'council-tally' },
       ),
     ),
   );
+
+  // Declared conflicts of interest: who, on which nomination, why.
+  const conflicts = s.items.flatMap((item) => (item.conflicts ?? []).map((c) => ({ item, c })));
+  if (conflicts.length) {
+    parts.push(
+      section(
+        t('conflict.list', { n: conflicts.length }),
+        table(
+          t('conflict.list', { n: conflicts.length }),
+          [t('nomination.col.unit'), t('conflict.member'), t('conflict.reason'), t('common.at')],
+          conflicts.map(({ item, c }) => [unitLabel(item.unitCode), c.member, c.reason, fmtDateTime(c.at)]),
+          { id: 'council-conflicts' },
+        ),
+      ),
+    );
+  }
 
   // The minutes, shown in the page and downloadable as the API's HTML document.
   if (ctx.has('COUNCIL_CHAIR', 'COUNCIL_MEMBER', 'DEPARTMENT_REVIEWER', 'AUDITOR', 'ADMIN')) {

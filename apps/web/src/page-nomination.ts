@@ -1,19 +1,21 @@
 /**
  * Nominations (hồ sơ đề nghị): the list, the dossier of one with what the user may do at its stage
  * (self-assessment, amendment, review, consultation, Government decision) and its timeline of
- * decisions (who, when, why), and the Department's review queue.
+ * decisions (who, when, why), its comments and attached files, and the Department's review queue.
  */
-import { ApiError, get, post, qs } from './api.js';
+import { ApiError, get, getFile, post, postForm, qs } from './api.js';
 import type { Ctx } from './app.js';
 import { h, mount, uid } from './dom.js';
 import { t } from './i18n.js';
-import { STAGES, type AuditEvent, type Nomination, type Page as ListPage } from './types.js';
+import { STAGES, type Attachment, type AuditEvent, type Comment, type Nomination, type Page as ListPage, type Role, type Stage } from './types.js';
 import {
+  actionButton,
   actionLabel,
   badge,
   choices,
   dl,
   errorPanel,
+  fmtBytes,
   fmtDate,
   fmtDateTime,
   form,
@@ -248,10 +250,120 @@ export function timeline(events: AuditEvent[]): HTMLElement {
         h('p', { class: 'when' }, h('time', { datetime: e.at }, fmtDateTime(e.at)), ` · #${e.seq}`),
         h('p', { class: 'what' }, h('strong', null, actionLabel(e.action)), e.fromStage || e.toStage ? ` (${e.fromStage ? stageLabel(e.fromStage) : '—'} → ${e.toStage ? stageLabel(e.toStage) : '—'})` : ''),
         h('p', null, `${t('timeline.actor')}: `, h('span', { class: 'actor' }, e.actor), e.role ? ` (${t(`role.${e.role}` as never, {}, e.role)})` : ''),
-        e.reason ? h('p', null, `${t('timeline.reason')}: `, h('q', null, e.reason)) : null,
+        e.reason ? h('p', null, `${t(e.action === 'COMMENT_ADDED' ? 'timeline.comment' : e.action === 'ATTACHMENT_ADDED' ? 'timeline.file' : 'timeline.reason')}: `, h('q', null, e.reason)) : null,
         h('p', { class: 'hash' }, h('abbr', { title: 'SHA-256' }, 'hash'), ` ${e.hash.slice(0, 16)}… ← ${e.prevHash.slice(0, 16)}…`),
       ),
     ),
+  );
+}
+
+/** Who may comment (the API's COMMENT_ROLES): auditors read only. */
+const COMMENT_ROLES: Role[] = ['DEPARTMENT_REVIEWER', 'COUNCIL_CHAIR', 'COUNCIL_MEMBER', 'CLUSTER_HEAD', 'UNIT_LEADER', 'UNIT_OFFICER', 'ADMIN'];
+const FINAL_STAGES: Stage[] = ['AWARDED', 'NOT_SELECTED', 'NOT_AWARDED', 'WITHDRAWN'];
+/** What the file chooser offers (the API checks the name, the declared type and the content). */
+const ACCEPT = '.pdf,.docx,.xlsx,.jpg,.jpeg,.png,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,image/jpeg,image/png';
+
+/** The comments (ý kiến trao đổi), oldest first, and the form to add one. */
+function commentsSection(n: Nomination, comments: Comment[], ctx: Ctx): HTMLElement {
+  const list = comments.length
+    ? h(
+        'ol',
+        { class: 'comments', id: 'comments' },
+        comments.map((c) =>
+          h(
+            'li',
+            null,
+            h(
+              'p',
+              { class: 'when' },
+              h('strong', { class: 'actor' }, c.author),
+              c.role ? ` (${t(`role.${c.role}` as never, {}, c.role)}${c.unitCode ? ` · ${c.unitCode}` : ''})` : '',
+              ' · ',
+              h('time', { datetime: c.at }, fmtDateTime(c.at)),
+              c.stage ? ` · ${stageLabel(c.stage)}` : '',
+            ),
+            h('p', { class: 'comment-text' }, c.text),
+          ),
+        ),
+      )
+    : h('p', { id: 'comments' }, t('comment.none'));
+  const canComment = ctx.has(...COMMENT_ROLES);
+  return section(
+    t('comment.title', { n: comments.length }),
+    list,
+    canComment
+      ? form({
+          label: t('comment.form'),
+          submit: t('comment.submit'),
+          fields: [textarea({ label: t('comment.text'), name: 'text', required: true, rows: 4, hint: t('comment.hint') })],
+          async onSubmit(data) {
+            // The text exactly as typed (the API keeps it in NFC and refuses a blank one).
+            await post(`/nominations/${encodeURIComponent(n.id)}/comments`, { text: String(data.get('text') ?? '') });
+            ctx.done(t('comment.done'));
+          },
+        })
+      : null,
+  );
+}
+
+/** Downloads an attachment through the API (it needs the bearer token): bytes, then an object URL. */
+function downloadButton(n: Nomination, a: Attachment, area: HTMLElement): HTMLElement {
+  return actionButton(
+    t('attach.download'),
+    async () => {
+      let file: { blob: Blob; filename: string };
+      try {
+        file = await getFile(`/nominations/${encodeURIComponent(n.id)}/attachments/${encodeURIComponent(a.id)}`);
+      } catch (err) {
+        // The stored bytes no longer match the SHA-256 of the audit chain: refused, say why.
+        if (err instanceof ApiError && err.status === 409) throw new ApiError(409, err.error, [t('attach.integrity'), ...err.messages]);
+        throw err;
+      }
+      const old = area.querySelector('a');
+      if (old) URL.revokeObjectURL(old.href);
+      const link = h('a', { href: URL.createObjectURL(file.blob), download: a.fileName, class: 'download' }, t('attach.saved', { file: a.fileName }));
+      area.replaceChildren(link);
+      link.click();
+    },
+    { context: a.fileName },
+  );
+}
+
+/** The files of the dossier (tài liệu đính kèm) and the upload form. */
+function attachmentsSection(n: Nomination, items: Attachment[], ctx: Ctx, own: boolean): HTMLElement {
+  const area = h('p', { class: 'download-area' });
+  const canUpload = !FINAL_STAGES.includes(n.stage) && (ctx.has('DEPARTMENT_REVIEWER') || (own && ctx.has('UNIT_OFFICER', 'UNIT_LEADER')));
+  return section(
+    t('attach.title', { n: items.length }),
+    table(
+      t('attach.title', { n: items.length }),
+      [t('attach.col.name'), t('attach.col.type'), t('attach.col.size'), t('attach.col.by'), t('common.at'), 'SHA-256', t('attach.col.download')],
+      items.map((a) => [
+        a.fileName,
+        a.kind,
+        fmtBytes(a.size),
+        a.uploadedBy,
+        fmtDateTime(a.uploadedAt),
+        h('code', { title: a.sha256 }, `${a.sha256.slice(0, 12)}…`),
+        downloadButton(n, a, area),
+      ]),
+      { id: 'attachments' },
+    ),
+    area,
+    canUpload
+      ? form({
+          label: t('attach.form'),
+          submit: t('attach.submit'),
+          fields: [input({ label: t('attach.file'), name: 'file', type: 'file', required: true, accept: ACCEPT, hint: t('attach.hint') })],
+          async onSubmit(data) {
+            const file = data.get('file');
+            const body = new FormData();
+            if (file instanceof File && file.name) body.append('file', file, file.name);
+            const added = await postForm<Attachment>(`/nominations/${encodeURIComponent(n.id)}/attachments`, body);
+            ctx.done(t('attach.done', { file: added.fileName }));
+          },
+        })
+      : null,
   );
 }
 
@@ -260,11 +372,13 @@ export const nominationPage = async (main: HTMLElement, [id]: string[], ctx: Ctx
   const own = !!ctx.user.unitCode && (n.unitCode === ctx.user.unitCode || n.parentUnitCode === ctx.user.unitCode);
   let history: AuditEvent[] | null = null;
   let historyError: unknown = null;
-  try {
-    history = (await get<{ items: AuditEvent[] }>(`/nominations/${encodeURIComponent(id)}/history`)).items;
-  } catch (err) {
-    if (!(err instanceof ApiError && err.status === 403)) historyError = err;
-  }
+  const [historyRes, commentsRes, attachmentsRes] = await Promise.allSettled([
+    get<{ items: AuditEvent[] }>(`/nominations/${encodeURIComponent(id)}/history`),
+    get<{ items: Comment[] }>(`/nominations/${encodeURIComponent(id)}/comments`),
+    get<{ items: Attachment[] }>(`/nominations/${encodeURIComponent(id)}/attachments`),
+  ]);
+  if (historyRes.status === 'fulfilled') history = historyRes.value.items;
+  else if (!(historyRes.reason instanceof ApiError && historyRes.reason.status === 403)) historyError = historyRes.reason;
   const parts: (Node | null)[] = [
     ctx.setTitle(t('nomination.title', { unit: unitLabel(n.unitCode), year: n.year })),
     dl([
@@ -333,6 +447,12 @@ export const nominationPage = async (main: HTMLElement, [id]: string[], ctx: Ctx
   if (n.withdrawal) dossier.push(h('h3', null, t('stage.WITHDRAWN')), dl([[t('review.reason'), n.withdrawal.reason]]));
   for (const r of n.revocations) dossier.push(h('p', { class: 'notice' }, t('revocation.text', { title: titleLabel(r.title), number: r.decisionNumber, reason: r.reason })));
   parts.push(section(t('nomination.dossier'), ...(dossier.length ? dossier : [h('p', null, t('common.empty'))])));
+
+  // Comments and files: everyone who sees the nomination reads them (a refusal is shown in place).
+  if (commentsRes.status === 'fulfilled') parts.push(commentsSection(n, commentsRes.value.items, ctx));
+  else parts.push(section(t('comment.title', { n: 0 }), errorPanel(commentsRes.reason)));
+  if (attachmentsRes.status === 'fulfilled') parts.push(attachmentsSection(n, attachmentsRes.value.items, ctx, own));
+  else parts.push(section(t('attach.title', { n: 0 }), errorPanel(attachmentsRes.reason)));
 
   if (history) parts.push(section(t('timeline.title'), timeline(history)));
   else if (historyError) parts.push(section(t('timeline.title'), errorPanel(historyError)));

@@ -48,7 +48,28 @@ export interface Unit {
   parentCode?: string | null;
 }
 
+export type TaskPriority = 'LOW' | 'NORMAL' | 'HIGH' | 'URGENT';
+export const TASK_PRIORITIES: TaskPriority[] = ['LOW', 'NORMAL', 'HIGH', 'URGENT'];
+export const TASK_ACTIONS = [
+  'REGISTER',
+  'SIGN_COVENANT',
+  'ELECT_NEXT_YEAR_LEADERSHIP',
+  'SUBMIT_SELF_ASSESSMENT',
+  'SUBMIT_AMENDMENT',
+  'CAST_BALLOT',
+  'OPEN_VOTE',
+  'CLOSE_VOTE',
+  'REVIEW',
+  'RECORD_CONSULTATION_OR_SUBMIT',
+  'RECORD_GOVERNMENT_DECISION',
+  'OPEN_COUNCIL_SESSION',
+  'COUNCIL_VOTE',
+  'CLOSE_COUNCIL_SESSION',
+] as const;
+
+/** A task of GET /me/tasks: what, about what, until when; who holds it and its plan. */
 export interface Task {
+  key: string;
   action: string;
   subjectType: 'CAMPAIGN' | 'NOMINATION' | 'COUNCIL_SESSION';
   subjectId: string;
@@ -56,6 +77,39 @@ export interface Task {
   title?: Title;
   deadline: string | null;
   overdue?: boolean;
+  assignee?: string | null;
+  assignedBy?: string | null;
+  assignedAt?: string | null;
+  handoverNote?: string | null;
+  dueDate?: string | null;
+  followUpDate?: string | null;
+  priority?: TaskPriority;
+}
+
+export interface Comment {
+  id: string;
+  nominationId: string;
+  text: string;
+  author: string;
+  role: string | null;
+  unitCode: string | null;
+  at: string;
+  stage: string | null;
+  seq: number;
+  hash: string;
+}
+
+export interface Attachment {
+  id: string;
+  nominationId: string;
+  fileName: string;
+  contentType: string;
+  kind: string;
+  size: number;
+  sha256: string;
+  uploadedBy: string;
+  uploadedAt: string;
+  auditSeq: number;
 }
 
 export interface TitleTally {
@@ -79,7 +133,20 @@ export interface VoteView {
     governmentFlag: TitleTally[];
     runoff?: { title: Title; units: string[]; seats: number };
     problems: string[];
+    /** Ballots abstaining on each title (absent in votes closed before abstentions existed). */
+    abstentions?: Partial<Record<Title, number>>;
+    /** What each title's threshold was measured against. */
+    thresholdBase?: Partial<Record<Title, number>>;
+    /** Candidates the rule set does not allow for a title, with the reason. */
+    ineligible?: { unitCode: string; title: Title; reason: string }[];
   } | null;
+}
+
+/** The choices of a ballot (the receipt check answers them to the receipt's holder). */
+export interface BallotChoices {
+  ministryFlag: string[];
+  governmentFlag: string[];
+  abstain?: Title[];
 }
 
 export interface CampaignMember {
@@ -172,12 +239,30 @@ export interface AuditEvent {
   prevHash: string;
 }
 
+/** How one title of one nomination was decided when the sitting closed. */
+export interface CouncilOutcome {
+  approved: boolean;
+  quorumMet: boolean;
+  approve: number;
+  reject: number;
+  abstain: number;
+  conflicts: number;
+  present: number;
+  members: number;
+  baseKind: 'PRESENT' | 'ALL_MEMBERS' | 'BALLOTS_CAST';
+  base: number;
+  excludedFromBase: { abstentions: number; conflicts: number };
+  required: number | null;
+}
+
 export interface CouncilItem {
   nominationId: string;
   unitCode: string;
   titles: Title[];
-  votes: Partial<Record<Title, { approve: number; reject: number }>>;
+  votes: Partial<Record<Title, { approve: number; reject: number; abstain?: number }>>;
   approved: Partial<Record<Title, boolean>> | null;
+  conflicts?: { member: string; reason: string; at: string }[];
+  outcome?: Partial<Record<Title, CouncilOutcome>> | null;
 }
 
 export interface CouncilSession {

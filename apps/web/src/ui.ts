@@ -4,7 +4,7 @@
  */
 import { ApiError, get } from './api.js';
 import { h, uid } from './dom.js';
-import { t, type Key } from './i18n.js';
+import { lang, t, type Key } from './i18n.js';
 import type { Stage, Title, TitleStatus, Unit } from './types.js';
 
 // ---------------------------------------------------------------- formatting
@@ -34,6 +34,13 @@ export function fmtDate(value: string | null | undefined): string {
   const d = new Date(value);
   if (Number.isNaN(d.getTime())) return value;
   return parts(d, false);
+}
+
+/** A file size: 598 B, 12,3 KB, 4,5 MB (decimal comma in Vietnamese). */
+export function fmtBytes(n: number): string {
+  const [value, unit] = n < 1024 ? [n, 'B'] : n < 1024 * 1024 ? [n / 1024, 'KB'] : [n / (1024 * 1024), 'MB'];
+  const text = unit === 'B' ? String(value) : value.toFixed(1);
+  return `${lang() === 'vi' ? text.replace('.', ',') : text} ${unit}`;
 }
 
 export function stageLabel(stage: Stage | string): string {
@@ -152,7 +159,7 @@ export function loading(): HTMLElement {
 // ---------------------------------------------------------------- errors
 
 export function errorHeading(err: ApiError): string {
-  const known = [0, 400, 401, 403, 404, 409, 422, 429, 503];
+  const known = [0, 400, 401, 403, 404, 409, 413, 415, 422, 429, 503];
   const key = (known.includes(err.status) ? `error.${err.status}` : 'error.other') as Key;
   return t(key, { status: err.status });
 }
@@ -191,6 +198,8 @@ interface FieldOptions {
   step?: string;
   placeholder?: string;
   inputmode?: string;
+  /** File inputs: the types offered by the file chooser (the API checks the content anyway). */
+  accept?: string;
 }
 
 function hintOf(hint: string | undefined): { el: HTMLElement | null; id: string | null } {
@@ -219,6 +228,7 @@ export function input(o: FieldOptions): HTMLElement {
       step: o.step ?? null,
       placeholder: o.placeholder ?? null,
       inputmode: o.inputmode ?? null,
+      accept: o.accept ?? null,
       'data-hint': hint.id,
     }),
   );
@@ -374,11 +384,12 @@ export function form(o: FormOptions): HTMLFormElement {
 }
 
 /** A button that runs an action, with its own alert box for errors. */
-export function actionButton(label: string, action: () => Promise<string | void>, opts: { primary?: boolean } = {}): HTMLElement {
+export function actionButton(label: string, action: () => Promise<string | void>, opts: { primary?: boolean; context?: string } = {}): HTMLElement {
   const errorId = uid('err');
-  const errorBox = h('div', { id: errorId, class: 'error', role: 'alert', hidden: true });
+  const errorBox = h('div', { id: errorId, class: 'error', role: 'alert', hidden: true, tabindex: '-1' });
   const statusBox = h('div', { class: 'success', role: 'status', hidden: true });
-  const button = h('button', { type: 'button', class: opts.primary ? 'primary' : null, 'aria-describedby': errorId }, label);
+  // `context` completes the name for screen readers when the same button repeats (one per row).
+  const button = h('button', { type: 'button', class: opts.primary ? 'primary' : null, 'aria-describedby': errorId }, label, opts.context ? h('span', { class: 'sr-only' }, ` — ${opts.context}`) : null);
   button.addEventListener('click', async () => {
     button.disabled = true;
     errorBox.hidden = true;

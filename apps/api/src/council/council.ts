@@ -3,8 +3,9 @@
  * over nominations waiting for the council, members vote per nomination and title, the chair
  * records who was present and closes; the session workflow decides and tells each nomination.
  */
-import { BadRequestException, Body, ConflictException, Controller, Get, Header, Inject, Injectable, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiProduces, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { BadRequestException, Body, ConflictException, Controller, Get, Header, Inject, Injectable, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import { In, type DataSource } from 'typeorm';
 import {
@@ -54,6 +55,11 @@ export class CouncilVoteDto {
 export class CouncilConflictDto {
   @ApiProperty({ example: '2026:KV-TP-TW:STP-HN' }) @IsString() nominationId!: string;
   @ApiProperty({ example: 'Nguyên là thủ trưởng đơn vị được đề nghị' }) @IsString() @MinLength(1) @MaxLength(1000) reason!: string;
+}
+
+/** The year whose sittings to list. */
+export class CouncilSessionQueryDto {
+  @ApiProperty({ example: 2026 }) @Type(() => Number) @IsInt() @Min(2000) @Max(2100) year!: number;
 }
 
 export class CloseCouncilSessionDto {
@@ -109,6 +115,13 @@ export class CouncilService {
       return (await this.read.councilSession(id)).view;
     }
     throw new ConflictException('another council session was opened at the same moment; try again');
+  }
+
+  /** The sittings of a year, in the order they were opened (<year>-1, <year>-2, …, <year>-10). */
+  async list(year: number): Promise<{ items: CouncilSessionView[]; total: number }> {
+    const rows = await this.dataSource.getRepository(CouncilSessionEntity).findBy({ year });
+    const items = rows.sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true })).map((r) => r.view);
+    return { items, total: items.length };
   }
 
   async get(id: string): Promise<CouncilSessionView> {
@@ -183,6 +196,17 @@ export class CouncilController {
   @Roles('COUNCIL_CHAIR')
   open(@Body() dto: OpenCouncilSessionDto, @Action() ctx: ActionContext) {
     return this.council.open(dto, ctx);
+  }
+
+  @Get()
+  @Roles('COUNCIL_CHAIR', 'COUNCIL_MEMBER', 'DEPARTMENT_REVIEWER', 'AUDITOR', 'ADMIN')
+  @ApiOperation({ summary: 'the sittings of a year, ordered by id (<year>-1, <year>-2, …)' })
+  @ApiOkResponse({
+    description: '{ items: the sittings as GET /council-sessions/:id shows them, total }',
+    schema: { type: 'object', required: ['items', 'total'], properties: { items: { type: 'array', items: { type: 'object' } }, total: { type: 'integer' } } },
+  })
+  list(@Query() q: CouncilSessionQueryDto) {
+    return this.council.list(q.year);
   }
 
   @Get(':id')
