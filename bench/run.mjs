@@ -9,9 +9,11 @@
 //   2. the engine floor (bench/lib/floor.mjs)            bare Temporal + one INSERT per update; the ratio
 //   3. read latency, open loop (bench/lib/reads.mjs)     list and detail p50/p99 at a fixed rate
 //   4. audit verification (bench/lib/audit.mjs)          verifyAuditChain events/s
-// then samples the peak RSS of the worker and the API, prints a table and writes
-// bench/results/<stamp>.json. Whatever happens (failure, Ctrl-C), it stops what it started, drops
-// its database and removes its Temporal state (unless --keep).
+// then samples the peak RSS of the worker and the API and, once per bench run, runs
+//   6. the reminder sweep (bench/lib/sweep.mjs)          late units reminded: seconds from deadline, exactly once
+// (it stops the worker and starts it again), prints a table and writes bench/results/<stamp>.json.
+// Whatever happens (failure, Ctrl-C), it stops what it started, drops its database and removes its
+// Temporal state (unless --keep).
 //
 // Node built-ins only at the top level (like infra/scripts/*.mjs): what needs node_modules is
 // imported after the bootstrap has installed it.
@@ -41,6 +43,11 @@ const OPTIONS = {
   concurrency: { env: 'BENCH_CONCURRENCY', def: '8', help: 'concurrent clients (requests in flight) of the pipeline and the floor' },
   'read-rate': { env: 'BENCH_READ_RATE', def: '200', help: 'read requests per second (open loop), half list, half detail' },
   'read-seconds': { env: 'BENCH_READ_SECONDS', def: '10', help: 'duration of the read scenario' },
+  'read-nominations': {
+    env: 'BENCH_READ_NOMINATIONS',
+    def: '0',
+    help: 'synthetic read-model nominations added to the year before the reads (e.g. 100000), so reads run over a large table',
+  },
   'audit-events': {
     env: 'BENCH_AUDIT_EVENTS',
     def: '100000',
@@ -56,6 +63,11 @@ const OPTIONS = {
     env: 'BENCH_FLOOR_UPDATES',
     def: 'auto',
     help: "updates per floor workflow; auto = the pipeline's decision requests per nomination",
+  },
+  'sweep-units': {
+    env: 'BENCH_SWEEP_UNITS',
+    def: '10000',
+    help: 'late units of the reminder sweep, run once after the other scenarios; a multiple of 10 (0: skip)',
   },
   port: { env: 'BENCH_API_PORT', def: '13000', help: 'API port of the bench stack' },
   'temporal-port': {
@@ -103,15 +115,19 @@ function parseArgs(argv) {
     .map((s) => Number(s.trim()));
   if (sizes.some((s) => !Number.isInteger(s) || s < 10 || s % 10 !== 0))
     throw new Error(`--n must be multiples of 10 (≥ 10), got ${values.n}`);
+  const sweepUnits = int('sweep-units', 0);
+  if (sweepUnits % 10 !== 0) throw new Error(`--sweep-units must be a multiple of 10 (0 skips the sweep), got ${sweepUnits}`);
   return {
     sizes,
     concurrency: int('concurrency', 1),
     readRate: int('read-rate', 1),
     readSeconds: int('read-seconds', 1),
+    readNominations: int('read-nominations', 0),
     auditEvents: int('audit-events', 0),
     ceilingEvents: int('ceiling-events', 0),
     councilBatch: int('council-batch', 1),
     floorUpdates: values['floor-updates'] === 'auto' ? 'auto' : int('floor-updates', 1),
+    sweepUnits,
     port: int('port', 1),
     temporalPort: int('temporal-port', 1),
     temporalUiPort: int('temporal-ui-port', 1),
@@ -163,7 +179,9 @@ const cfg = config({
   DEMO_PASSWORD,
   JWT_SECRET: `bench-${runId}-secret`,
 });
-const childEnv = { ...cfg.env, LOG_LEVEL: 'warn' };
+// No metrics server for the bench's worker (as infra/scripts/fuzz.mjs): port 9464 may belong to
+// `npm start`'s worker or another bench, and the sweep starts the worker a second time.
+const childEnv = { ...cfg.env, LOG_LEVEL: 'warn', WORKER_METRICS_PORT: '0' };
 const API = `http://127.0.0.1:${opts.port}/api/v1`;
 const REGISTER = './infra/runtime/register-paths.cjs';
 
@@ -178,9 +196,16 @@ diedPromise.catch(() => undefined);
 function supervise(name, child) {
   children[name] = child;
   child.once('exit', (code, signal) => {
-    if (!tearingDown) died(new Error(`${name} exited unexpectedly (${signal ?? `code ${code}`})`));
+    // tdktStopping: stopped on purpose by stopChildren (the sweep stops the worker and starts it again).
+    if (!tearingDown && !child.tdktStopping) died(new Error(`${name} exited unexpectedly (${signal ?? `code ${code}`})`));
   });
+  return child;
 }
+const startWorker = () =>
+  supervise(
+    'worker',
+    spawnService('worker', process.execPath, ['--require', REGISTER, 'dist/apps/worker/src/main.js'], childEnv, { detached: true }),
+  );
 
 async function teardown() {
   tearingDown ??= (async () => {
@@ -351,7 +376,10 @@ const TARGETS = {
   ratio: 0.8,
   readP99: 20,
   verify: 200_000,
+  sweepSeconds: 60,
 };
+/** Campaign year of the reminder sweep: far from the pipeline's years (2040, 2041, …). */
+const SWEEP_YEAR = 2090;
 function gapAtLeast(value, target) {
   if (value === null || value === undefined) return 'n/a';
   if (value >= target) return 'met';
@@ -422,10 +450,7 @@ try {
   databaseCreated = true; // from here on, the database may exist: teardown drops it
   await step('migrate', () => run(process.execPath, ['--require', REGISTER, 'dist/apps/worker/src/cli.js', 'migrate'], { env: childEnv }));
   await step('seed', () => run(process.execPath, ['--require', REGISTER, 'dist/apps/worker/src/cli.js', 'seed'], { env: childEnv }));
-  supervise(
-    'worker',
-    spawnService('worker', process.execPath, ['--require', REGISTER, 'dist/apps/worker/src/main.js'], childEnv, { detached: true }),
-  );
+  startWorker();
   supervise(
     'api',
     spawnService('api', process.execPath, ['--require', REGISTER, 'dist/apps/api/src/main.js'], childEnv, { detached: true }),
@@ -433,9 +458,10 @@ try {
   await step('api health', () => waitForHttp(`${API}/health`, 120_000));
 
   const { runPipeline } = await import('./lib/pipeline.mjs');
-  const { runReads } = await import('./lib/reads.mjs');
+  const { addSyntheticNominations, runReads } = await import('./lib/reads.mjs');
   const { runAudit } = await import('./lib/audit.mjs');
   const { runFloor } = await import('./lib/floor.mjs');
+  const { runSweep } = await import('./lib/sweep.mjs');
   const { peakRss } = await import('./lib/util.mjs');
   const pg = createRequire(path.join(ROOT, 'package.json'))('pg');
   pgAdmin = new pg.Client({ connectionString: cfg.DATABASE_URL });
@@ -503,13 +529,21 @@ try {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: 'vutdkt', password: DEMO_PASSWORD }),
     }).then((r) => r.json());
+    let readIds = ids.map((r) => r.id);
+    if (opts.readNominations > 0) {
+      const extra = await step(`synthetic nominations N=${n}`, () =>
+        addSyntheticNominations({ root: ROOT, databaseUrl: cfg.DATABASE_URL, year, nominationIds: readIds, log }, opts.readNominations),
+      );
+      readIds = readIds.concat(extra.ids);
+      result.readsSynthetic = { rows: extra.ids.length, seconds: extra.seconds };
+    }
     const readsCpu0 = cpuSnapshot();
     result.reads = await step(`reads N=${n}`, () =>
       runReads({
         api: API,
         token: login.accessToken,
         year,
-        nominationIds: ids.map((r) => r.id),
+        nominationIds: readIds,
         rate: opts.readRate,
         seconds: opts.readSeconds,
         log,
@@ -560,6 +594,37 @@ try {
     bench: await peakRss(process.pid),
   };
 
+  // 6. the reminder sweep, once per bench run, last: it stops the worker and starts it again
+  if (opts.sweepUnits > 0) {
+    try {
+      report.sweep = await step(`sweep ${opts.sweepUnits} units`, () =>
+        runSweep({
+          root: ROOT,
+          temporalAddress: cfg.TEMPORAL_ADDRESS,
+          namespace: cfg.TEMPORAL_NAMESPACE,
+          taskQueue: cfg.TEMPORAL_TASK_QUEUE,
+          databaseUrl: cfg.DATABASE_URL,
+          units: opts.sweepUnits,
+          year: SWEEP_YEAR,
+          adminUsername: 'admin',
+          stopWorker: () => stopChildren([children.worker], 30_000),
+          startWorker,
+          cpu: { snapshot: cpuSnapshot, delta: cpuDelta },
+          log,
+        }),
+      );
+    } catch (err) {
+      if (err?.partial?.sweep) report.sweep = err.partial.sweep;
+      throw err;
+    }
+    // The worker of the sweep is a new process: its own peak, apart from the one of the runs above.
+    report.sweep.workerMemory = await peakRss(children.worker.pid);
+    log(
+      `sweep: last reminder ${round(report.sweep.lastReminderSeconds, 1)}s after T0 (wall ${round(report.sweep.wallSeconds, 1)}s), ` +
+        `${round(report.sweep.remindersPerSecond, 1)} reminders/s, exactly once: ${report.sweep.check.exactlyOnce ? 'yes' : 'no'}`,
+    );
+  }
+
   // ---------------------------------------------------------------- the table
   const rows = [];
   for (const r of report.runs) {
@@ -585,7 +650,7 @@ try {
     } else rows.push(['2 floor', 'skipped (--no-floor)', '', '≥ 0.8', 'n/a']);
     const list = r.reads.endpoints['GET /nominations?year&pageSize=20'];
     const detail = r.reads.endpoints['GET /nominations/:id'];
-    const rate = `${r.reads.rate} req/s`;
+    const rate = `${r.reads.rate} req/s, ${r.reads.nominationsInYear.toLocaleString('en-US')} nominations`;
     rows.push(['3 reads', `list p50, ms (${rate})`, fmt(list?.p50), '', '']);
     rows.push(['3 reads', `list p99, ms (${rate})`, fmt(list?.p99), '≤ 20', gapAtMost(list?.p99, TARGETS.readP99)]);
     rows.push(['3 reads', `detail p50, ms (${rate})`, fmt(detail?.p50), '', '']);
@@ -600,6 +665,14 @@ try {
         `≥ ${fmt(needed)} (100 nom/s)`,
         gapAtLeast(c.eventsPerSecond, needed),
       ]);
+      if (c.batched)
+        rows.push([
+          '4 audit',
+          `recordDecisions ceiling, events/s (${c.batched.writers} writers, ${c.batched.batch} a transaction)`,
+          fmt(c.batched.eventsPerSecond),
+          `≥ ${fmt(needed)} (100 nom/s)`,
+          gapAtLeast(c.batched.eventsPerSecond, needed),
+        ]);
     }
     rows.push([
       '4 audit',
@@ -611,7 +684,25 @@ try {
   }
   rows.push(['5 memory', 'worker peak RSS, MiB', fmt(report.memory.worker?.peakMiB), '', '']);
   rows.push(['5 memory', 'API peak RSS, MiB', fmt(report.memory.api?.peakMiB), '', '']);
-  rows.push(['6 reminders', 'reminder sweep', 'not available yet', '', '']);
+  const sw = report.sweep;
+  if (sw) {
+    const units = sw.units.toLocaleString('en-US');
+    rows.push([
+      '6 reminders',
+      `reminder sweep, s from deadline to last reminder (${units} units)`,
+      fmt(sw.lastReminderSeconds),
+      `≤ ${TARGETS.sweepSeconds}`,
+      gapAtMost(sw.lastReminderSeconds, TARGETS.sweepSeconds),
+    ]);
+    rows.push(['6 reminders', 'reminders/s', fmt(sw.remindersPerSecond), '', '']);
+    rows.push([
+      '6 reminders',
+      'exactly one per unit',
+      sw.check.exactlyOnce ? 'yes' : 'no',
+      'yes',
+      sw.check.exactlyOnce ? 'met' : 'not met',
+    ]);
+  } else rows.push(['6 reminders', 'reminder sweep: skipped (--sweep-units 0)', '', '', '']);
   report.rows = rows.map(([scenario, metric, value, target, gap]) => ({ scenario, metric, value, target, gap }));
 
   const endpointRows = [];
@@ -654,6 +745,31 @@ try {
           .join(', ')}`,
       );
     console.log(`N=${r.n}: 409 retries ${p.retries409}, polls ${p.polls}, errors ${JSON.stringify(p.errors)}`);
+  }
+  if (sw) {
+    console.log('');
+    console.log(
+      `sweep (${sw.units} units, ${sw.campaigns} campaigns, year ${sw.year}), s after T0 (worker spawned): worker polling ${fmt(sw.workerReadySeconds)}, ` +
+        `first CAMPAIGN_STARTED ${fmt(sw.firstCampaignStartedSeconds)}, last CAMPAIGN_STARTED ${fmt(sw.lastCampaignStartedSeconds)}, ` +
+        `first reminder ${fmt(sw.firstReminderSeconds)}, last reminder ${fmt(sw.lastReminderSeconds)} (wall clock ${fmt(sw.wallSeconds)})`,
+    );
+    const per = sw.campaignStartToLastReminderSeconds;
+    console.log(
+      `sweep: per campaign, s from its CAMPAIGN_STARTED to its last reminder: p50 ${fmt(per.p50)}, p95 ${fmt(per.p95)}, p99 ${fmt(per.p99)}, max ${fmt(per.max)}`,
+    );
+    console.log(
+      `sweep: reminder sequence ${sw.check.expectedSequence} (${sw.expectedReminder?.date}), ${sw.check.reminderEvents} REMINDER_SENT, ` +
+        `inbox rows ${sw.inboxRows}, e-mail outbox rows ${sw.outboxRows} ${JSON.stringify(sw.check.outbox.states)}, ` +
+        `${sw.auditEventsDuringSweep} audit events in all during the sweep; setup ${fmt(sw.setupSeconds)}s, ` +
+        `worker stop ${fmt(sw.workerStopSeconds)}s, ${sw.campaigns} workflow starts ${fmt(sw.workflowStartSeconds)}s`,
+    );
+    if (sw.cpu)
+      console.log(
+        `sweep: CPU from T0 to the last reminder (cores busy of ${os.cpus().length}): ${Object.entries(sw.cpu)
+          .map(([k, v]) => `${k} ${v.coresBusy}`)
+          .join(', ')}`,
+      );
+    if (sw.workerMemory) console.log(`sweep: worker peak RSS ${fmt(sw.workerMemory.peakMiB)} MiB`);
   }
 } catch (err) {
   exitCode = 1;

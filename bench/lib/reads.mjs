@@ -3,22 +3,16 @@
 // (GET /nominations?year=&page=<random>&pageSize=20) and the detail (GET /nominations/:id of a
 // random nomination of the run). Latency is measured from the scheduled send time, so a stalled
 // server shows up in the figures instead of silently slowing the load (no coordinated omission).
-// With `syntheticNominations`, that many more read-model rows (copies of one of the run's
-// nominations under synthetic unit codes) are added to the year first, so the reads run over a
-// large table (the issue's "100k nominations") without driving each through the pipeline.
+// addSyntheticNominations adds read-model rows (copies of one of the run's nominations under
+// synthetic unit codes) to the year first, so the reads run over a large table (the issue's
+// "100k nominations") without driving each through the pipeline.
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { JsonClient, Recorder, nowMs, sleep } from './util.mjs';
 
-/** opts: { api, token, year, nominationIds, rate, seconds, log, root?, databaseUrl?, syntheticNominations? } */
+/** opts: { api, token, year, nominationIds, rate, seconds, log } */
 export async function runReads(opts) {
-  const { rate, seconds, year } = opts;
-  let nominationIds = opts.nominationIds;
-  let synthetic = null;
-  if (opts.syntheticNominations > 0) {
-    synthetic = await addSyntheticNominations(opts, opts.syntheticNominations);
-    nominationIds = [...nominationIds, ...synthetic.ids];
-  }
+  const { rate, seconds, year, nominationIds } = opts;
   const client = new JsonClient(opts.api, { maxSockets: 256 });
   const rec = new Recorder();
   const total = Math.round(rate * seconds);
@@ -71,12 +65,12 @@ export async function runReads(opts) {
     maxScheduleLagMs: Math.round(maxLagMs * 10) / 10,
     maxInFlight,
     nominationsInYear: nominationIds.length,
-    synthetic: synthetic && { rows: synthetic.ids.length, insertSeconds: synthetic.seconds },
     ...rec.summary(),
   };
 }
 
-async function addSyntheticNominations(opts, count) {
+/** opts: { root, databaseUrl, year, nominationIds (the first is copied), log } */
+export async function addSyntheticNominations(opts, count) {
   const pg = createRequire(path.join(opts.root, 'package.json'))('pg');
   const db = new pg.Client({ connectionString: opts.databaseUrl });
   await db.connect();
