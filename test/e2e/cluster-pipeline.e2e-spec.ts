@@ -63,6 +63,12 @@ describe(`cluster ${CLUSTER} ${YEAR}, from campaign to Government decision`, () 
     expectStatus(list, 200);
     expect(list.body.total).toBe(10);
     expect(list.body.items.every((n: { stage: string }) => n.stage === 'SELF_ASSESSMENT')).toBe(true);
+    // Paged by 4: the same nominations in the same order, the total on every page, an empty page after the last.
+    const pages = await Promise.all([1, 2, 3, 4].map((p) => get('vutdkt', `/api/v1/nominations?year=${YEAR}&clusterCode=${CLUSTER}&pageSize=4&page=${p}`)));
+    expect(pages.map((p) => p.body.items.length)).toEqual([4, 4, 2, 0]);
+    expect(pages.map((p) => p.body.total)).toEqual([10, 10, 10, 10]);
+    const ids = (items: { id: string }[]) => items.map((n) => n.id);
+    expect(pages.flatMap((p) => ids(p.body.items))).toEqual(ids(list.body.items));
   });
 
   it('rejects bad input with 400 naming the field, and another unit with 403', async () => {

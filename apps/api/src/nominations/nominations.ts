@@ -5,7 +5,7 @@
  */
 import { Body, ConflictException, Controller, ForbiddenException, Get, Inject, Injectable, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { DataSource } from 'typeorm';
+import { In, type DataSource, type SelectQueryBuilder } from 'typeorm';
 import {
   amendUpdate,
   consultationUpdate,
@@ -27,6 +27,9 @@ import { DATA_SOURCE } from '../common/tokens';
 import { WorkflowGateway } from '../common/workflow-gateway';
 import { AmendmentDto, ConsultationDto, GovernmentDecisionDto, NominationQueryDto, RevocationDto, ReviewDto, SelfAssessmentDto, WithdrawDto } from './dto';
 
+/** How long a list's total is shared by requests with the same filters and scope. */
+const TOTAL_CACHE_MS = 1_000;
+
 @Injectable()
 export class NominationsService {
   constructor(
@@ -35,6 +38,16 @@ export class NominationsService {
     private readonly workflows: WorkflowGateway,
   ) {}
 
+  /** Totals of recent list queries, by filter and scope: `total` may lag by up to TOTAL_CACHE_MS. */
+  private readonly totals = new Map<string, { total: number; until: number }>();
+
+  /**
+   * A page of nominations. The page's ids come first from the (year, id) index alone, then only
+   * those rows are read (a "deferred join"): paging deep into a year of 100k nominations no longer
+   * reads every row it skips. The last page gives the exact total; a full page counts with
+   * COUNT(*), shared for TOTAL_CACHE_MS by requests with the same filters and scope, instead of a
+   * count of the whole year on every request.
+   */
   async list(q: NominationQueryDto, actor: Actor): Promise<{ items: NominationView[]; total: number; page: number; pageSize: number }> {
     const page = q.page ?? 1;
     const pageSize = q.pageSize ?? 20;
@@ -51,13 +64,31 @@ export class NominationsService {
         qb.andWhere("(n.unit_code = :own OR n.view->>'parentUnitCode' = :own)", { own: unit });
       }
     }
-    const [rows, total] = await qb
-      .orderBy('n.year', 'DESC')
-      .addOrderBy('n.id', 'ASC')
-      .skip((page - 1) * pageSize)
-      .take(pageSize)
-      .getManyAndCount();
-    return { items: rows.map((r) => r.view), total, page, pageSize };
+    const offset = (page - 1) * pageSize;
+    const pageIds = await qb.clone().select('n.id', 'id').orderBy('n.year', 'DESC').addOrderBy('n.id', 'ASC').offset(offset).limit(pageSize).getRawMany<{ id: string }>();
+    const ids = pageIds.map((r) => r.id);
+    // A page that is not full is the last one: it gives the exact total without counting.
+    let total: number;
+    if (ids.length < pageSize && (ids.length > 0 || page === 1)) total = offset + ids.length;
+    else if (ids.length === 0) total = await this.totalOf(qb); // past the last page
+    else total = Math.max(await this.totalOf(qb), offset + ids.length); // a full page: at least this many
+    const rows = ids.length ? await this.dataSource.getRepository(NominationEntity).findBy({ id: In(ids) }) : [];
+    const byId = new Map(rows.map((r) => [r.id, r.view]));
+    const items = ids.map((id) => byId.get(id)).filter((v): v is NominationView => v !== undefined);
+    return { items, total, page, pageSize };
+  }
+
+  private async totalOf(qb: SelectQueryBuilder<NominationEntity>): Promise<number> {
+    const [sql, params] = qb.getQueryAndParameters();
+    const key = `${sql}|${JSON.stringify(params)}`;
+    const now = Date.now();
+    const cached = this.totals.get(key);
+    if (cached && cached.until > now) return cached.total;
+    const row = await qb.clone().select('COUNT(*)::int', 'total').orderBy().getRawOne<{ total: number }>();
+    const total = row?.total ?? 0;
+    if (this.totals.size >= 1_000) this.totals.clear();
+    this.totals.set(key, { total, until: now + TOTAL_CACHE_MS });
+    return total;
   }
 
   /** The nomination if the caller may see it: 404 when missing, 403 when another unit's. */
