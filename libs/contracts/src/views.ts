@@ -5,6 +5,7 @@
  * model only ever moves forward (a late retry of an older write changes nothing).
  */
 import type { CampaignPhase, Stage, Title, TitleStatus } from '../../domain/src/model';
+import type { CouncilTitleOutcome } from '../../domain/src/council';
 
 export interface RuleSetRef {
   id: string;
@@ -152,21 +153,8 @@ export interface CouncilSessionItemView {
   outcome?: Partial<Record<Title, CouncilTitleOutcomeView>> | null;
 }
 
-/** How one title of one nomination was decided (libs/domain councilDecision). */
-export interface CouncilTitleOutcomeView {
-  approved: boolean;
-  quorumMet: boolean;
-  approve: number;
-  reject: number;
-  abstain: number;
-  conflicts: number;
-  present: number;
-  members: number;
-  baseKind: 'PRESENT' | 'ALL_MEMBERS' | 'BALLOTS_CAST';
-  base: number;
-  excludedFromBase: { abstentions: number; conflicts: number };
-  required: number | null;
-}
+/** How one title of one nomination was decided: the domain's councilDecision outcome, as stored. */
+export type CouncilTitleOutcomeView = CouncilTitleOutcome;
 
 export interface CouncilSessionView {
   id: string;
