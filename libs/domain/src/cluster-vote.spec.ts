@@ -525,3 +525,122 @@ describe('units not eligible for a title (e.g. no prior title in the award regis
     expect(tallyClusterVote(vote(b)).ineligible).toEqual([]);
   });
 });
+
+/**
+ * Every way of counting a cluster abstention, on one vote: 12 member units, 10 ballots, 2 Ministry
+ * flag seats and 1 Government flag seat (Government picks not tied to the Ministry picks, so each
+ * title is counted on its own). Ministry flag: A 6 votes, B 5, 2 abstentions; Government flag: A 5
+ * votes, 3 abstentions. Threshold: > 50 % of the base. The base and the quorum (2/3 = 8 units) are
+ * written out by hand per setting; every combination must give them and the selection they imply.
+ */
+describe('tallyClusterVote — every abstention counting variant (base × abstentions × quorum)', () => {
+  const b: ClusterBallot[] = [
+    ...Array.from({ length: 5 }, () => ({ ministryFlag: codes('A B'), governmentFlag: codes('A') })),
+    { ministryFlag: codes('A'), governmentFlag: [], abstain: ['GOVERNMENT_FLAG'] },
+    ...Array.from({ length: 2 }, (): ClusterBallot => ({ ministryFlag: [], governmentFlag: [], abstain: ['MINISTRY_FLAG', 'GOVERNMENT_FLAG'] })),
+    ...Array.from({ length: 2 }, () => ({ ministryFlag: codes('C'), governmentFlag: codes('C') })),
+  ];
+  type Abst = RuleSet['clusterVote']['abstentions'];
+  type Base = RuleSet['clusterVote']['selection']['base'];
+  type Quorum = RuleSet['clusterVote']['abstentionsInQuorum'];
+
+  /** [Ministry base, Ministry selected, Government base, Government selected if its quorum is met]. */
+  const EXPECTED: Record<Base, Record<'COUNT_IN_BALLOTS_CAST' | 'EXCLUDE_FROM_BASE', [number, string[], number, string[]]>> = {
+    // Units present at a secret ballot are those that cast one: PRESENT is BALLOTS_CAST.
+    BALLOTS_CAST: { COUNT_IN_BALLOTS_CAST: [10, ['A'], 10, []], EXCLUDE_FROM_BASE: [8, ['A', 'B'], 7, ['A']] },
+    PRESENT: { COUNT_IN_BALLOTS_CAST: [10, ['A'], 10, []], EXCLUDE_FROM_BASE: [8, ['A', 'B'], 7, ['A']] },
+    // 6 of 12 is exactly half; 6 of 10 and 5 of 9 are more.
+    ALL_MEMBERS: { COUNT_IN_BALLOTS_CAST: [12, [], 12, []], EXCLUDE_FROM_BASE: [10, ['A'], 9, ['A']] },
+  };
+  const cases: [Abst, Base, Quorum][] = [];
+  for (const abstentions of [undefined, 'COUNT_IN_BALLOTS_CAST', 'EXCLUDE_FROM_BASE'] as const)
+    for (const base of ['BALLOTS_CAST', 'PRESENT', 'ALL_MEMBERS'] as const)
+      for (const quorum of [undefined, 'COUNT_AS_PRESENT', 'COUNT_AS_ABSENT'] as const) cases.push([abstentions, base, quorum]);
+
+  it('covers 3 × 3 × 3 combinations', () => expect(cases).toHaveLength(27));
+
+  it.each(cases)('abstentions %s, base %s, abstentions in quorum %s', (abstentions, base, quorum) => {
+    const r: RuleSet['clusterVote'] = {
+      quorum: rules.quorum,
+      selection: { ...rules.selection, base },
+      governmentSubsetOfMinistry: false,
+      requireRegistrationForTitle: true,
+      ...(abstentions ? { abstentions } : {}),
+      ...(quorum ? { abstentionsInQuorum: quorum } : {}),
+    };
+    const result = tallyClusterVote(vote(b, { rules: r, ministryFlagSeats: 2, governmentFlagSeats: 1 }));
+    const [mBase, mSelected, gBase, gSelected] = EXPECTED[base][abstentions ?? 'COUNT_IN_BALLOTS_CAST'];
+    // Counted as absent, the Government flag's 3 abstentions leave 7 of 12 units: short of 8.
+    const governmentQuorum = quorum !== 'COUNT_AS_ABSENT';
+    expect(result).toMatchObject({
+      valid: true,
+      ballotsCast: 10,
+      invalidBallots: 0,
+      quorumMet: { MINISTRY_FLAG: true, GOVERNMENT_FLAG: governmentQuorum },
+      abstentions: { MINISTRY_FLAG: 2, GOVERNMENT_FLAG: 3 },
+      thresholdBase: { MINISTRY_FLAG: mBase, GOVERNMENT_FLAG: gBase },
+      counting: { allowSelfVote: true, base, abstentions: abstentions ?? 'COUNT_IN_BALLOTS_CAST', abstentionsInQuorum: quorum ?? 'COUNT_AS_PRESENT' },
+    });
+    expect(votesOf(result.ministryFlag)).toEqual({ A: 6, B: 5, C: 2, D: 0, E: 0, F: 0 });
+    expect(votesOf(result.governmentFlag)).toEqual({ A: 5, C: 2, B: 0, D: 0, E: 0, F: 0 });
+    expect(selected(result.ministryFlag)).toEqual(mSelected);
+    expect(selected(result.governmentFlag)).toEqual(governmentQuorum ? gSelected : []);
+    const quorumProblem =
+      'GOVERNMENT_FLAG: quorum not reached on this title: 7 of 12 member units voted on it (3 abstained, counted as not voting), at least 2/3 needed; nobody is selected for it';
+    if (governmentQuorum) expect(result.problems).toEqual([]);
+    else expect(result.problems).toEqual([quorumProblem]);
+  });
+
+  it('a run-off round’s abstentions counted as absent can miss its quorum', () => {
+    const runoff = { title: 'MINISTRY_FLAG' as const, units: ['B', 'C'], seats: 1 };
+    const round = { memberCount: 10, runoff, ballots: runoffBallots([5, 'B'], [1, 'C'], [4, '']), abstentions: 4 };
+    expect(tallyRunoff({ ...round, rules })).toMatchObject({ valid: true, quorumMet: true, selected: [] }); // 5 of 10 is not more than half
+    expect(tallyRunoff({ ...round, rules: { ...rules, abstentions: 'EXCLUDE_FROM_BASE' } })).toMatchObject({ quorumMet: true, selected: ['B'], thresholdBase: 6 });
+    const absent = tallyRunoff({ ...round, rules: { ...rules, abstentions: 'EXCLUDE_FROM_BASE', abstentionsInQuorum: 'COUNT_AS_ABSENT' } });
+    expect(absent).toMatchObject({ valid: true, quorumMet: false, selected: [], thresholdBase: 6 }); // 6 of 10 < 2/3
+    expect(absent.problems).toEqual([
+      'MINISTRY_FLAG: quorum not reached on this title: 6 of 10 member units voted on it (4 abstained, counted as not voting), at least 2/3 needed; nobody is selected for it',
+    ]);
+  });
+
+  it('the shipped rule sets count as before; strict leaves abstentions out of quorum and base and forbids self votes', () => {
+    for (const id of ['default', 'state-audit', 'prior-titles']) {
+      expect(tallyClusterVote(vote(b, { ministryFlagSeats: 2, governmentFlagSeats: 1, rules: findRuleSet(id)!.clusterVote })).counting).toEqual({
+        allowSelfVote: true,
+        base: 'BALLOTS_CAST',
+        abstentions: 'COUNT_IN_BALLOTS_CAST',
+        abstentionsInQuorum: 'COUNT_AS_PRESENT',
+      });
+    }
+    const strict = { ...findRuleSet('strict')!.clusterVote, governmentSubsetOfMinistry: false };
+    const r = tallyClusterVote(vote(b, { ministryFlagSeats: 2, governmentFlagSeats: 1, rules: strict }));
+    expect(r.counting).toEqual({ allowSelfVote: false, base: 'BALLOTS_CAST', abstentions: 'EXCLUDE_FROM_BASE', abstentionsInQuorum: 'COUNT_AS_ABSENT' });
+    expect(selected(r.ministryFlag)).toEqual(['A', 'B']);
+    expect(r.quorumMet.GOVERNMENT_FLAG).toBe(false);
+  });
+});
+
+describe('validateRunoffBallot — bỏ phiếu cho chính mình in a run-off round (allowSelfVote)', () => {
+  const runoff = { title: 'MINISTRY_FLAG' as const, units: codes('A CC-A1 B'), seats: 1 };
+  const forbid = { ...rules, allowSelfVote: false };
+  const voter = { unitCode: 'A', ownUnits: ['CC-A1'] };
+  it.each<[string, string[], RuleSet['clusterVote'], string[]]>([
+    ['allowed when the rule set says nothing', ['A'], rules, []],
+    ['allowed when the rule set allows it', ['A'], { ...rules, allowSelfVote: true }, []],
+    ['refused for itself', ['A'], forbid, ['MINISTRY_FLAG: A may not vote for itself under this rule set']],
+    ['refused for its own sub-unit', ['CC-A1'], forbid, ['MINISTRY_FLAG: A may not vote for its own unit CC-A1 under this rule set']],
+    ['another unit is fine', ['B'], forbid, []],
+    ['an abstention is fine', [], forbid, []],
+  ])('%s', (_name, picks, r, problems) => {
+    expect(validateRunoffBallot(picks, runoff, picks.length ? undefined : ['MINISTRY_FLAG'], { rules: r, voter })).toEqual(problems);
+  });
+
+  it('checks the seats and the tied units as before, and no voter when none is given (the tally)', () => {
+    expect(validateRunoffBallot(['A', 'B'], runoff, undefined, { rules: forbid, voter })).toEqual([
+      'MINISTRY_FLAG: 2 units chosen for 1 seat(s)',
+      'MINISTRY_FLAG: A may not vote for itself under this rule set',
+    ]);
+    expect(validateRunoffBallot(['A'], runoff)).toEqual([]);
+    expect(validateRunoffBallot(['A'], runoff, undefined, { rules: forbid })).toEqual([]);
+  });
+});

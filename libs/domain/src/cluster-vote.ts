@@ -12,16 +12,21 @@
  * Ballots carry no voter identity. A void ballot (see validateClusterBallot) counts as cast for the
  * quorum and the threshold base, but its picks are not counted.
  *
- * A ballot may abstain on a title (`abstain: ['GOVERNMENT_FLAG']`: no pick for that title). The
- * abstaining unit has voted (quorum); rules.abstentions says whether its ballot stays in that
- * title's threshold base (COUNT_IN_BALLOTS_CAST, the default) or not (EXCLUDE_FROM_BASE).
+ * A ballot may abstain on a title (`abstain: ['GOVERNMENT_FLAG']`: no pick for that title).
+ * rules.abstentions says whether its ballot stays in that title's threshold base
+ * (COUNT_IN_BALLOTS_CAST, the default) or not (EXCLUDE_FROM_BASE); rules.abstentionsInQuorum whether
+ * it counts toward that title's quorum (COUNT_AS_PRESENT, the default: the unit has voted) or not
+ * (COUNT_AS_ABSENT: a title whose quorum is then missed is decided for nobody).
+ * When the rule set forbids a self vote (allowSelfVote: false), a unit's ballot may not choose
+ * itself or its own sub-units, in the first round and in run-off rounds (checked before the ballot
+ * is sealed: the tally does not know who cast which ballot).
  * Units the rule set finds ineligible for a title (`ineligible`, e.g. a missing prior title from
  * the award registry) keep their votes in the tally but are never selected; the reason is reported.
  */
 import type { Ineligibility } from './eligibility';
 import { TITLES, type Title } from './model';
 import { DomainRuleError } from './nomination-rules';
-import { meetsQuorum, meetsThreshold, RuleSet, Threshold } from './rule-set';
+import { clusterCounting, meetsQuorum, meetsThreshold, type ClusterCounting, type RuleSet, type Threshold } from './rule-set';
 
 export type ClusterVoteRules = RuleSet['clusterVote'];
 
@@ -72,6 +77,11 @@ export interface TitleTally {
 export interface ClusterVoteResult {
   /** Quorum reached: ballots cast / memberCount ≥ rules.quorum. When false nobody is selected. */
   valid: boolean;
+  /**
+   * The quorum of each title: the ballots counted for it (less its abstentions where the rule set
+   * counts them as absent) / memberCount ≥ rules.quorum. Nobody is selected for a title without it.
+   */
+  quorumMet: Record<Title, boolean>;
   ballotsCast: number;
   /** Void ballots (counted as cast, picks ignored). */
   invalidBallots: number;
@@ -86,6 +96,8 @@ export interface ClusterVoteResult {
   abstentions: Record<Title, number>;
   /** What each title's threshold was measured against: ballots cast or member units, less abstentions where the rule set says so. */
   thresholdBase: Record<Title, number>;
+  /** How this vote counted (the rule set's settings, defaults resolved): base kind, abstentions, self votes. */
+  counting: ClusterCounting;
   /** Candidates that could not be selected for a title, with the reason. */
   ineligible: { unitCode: string; title: Title; reason: string }[];
 }
@@ -96,7 +108,19 @@ export interface ClusterBallotContext {
   candidates: ClusterCandidates;
   rules: ClusterVoteRules;
   /** The voting unit and the units it answers for (its sub-units), checked when the rule set forbids a self vote. */
-  voter?: { unitCode: string; ownUnits?: string[] };
+  voter?: BallotVoter;
+}
+
+/** Who casts a ballot: the unit and the units it answers for (its sub-units). */
+export interface BallotVoter {
+  unitCode: string;
+  ownUnits?: string[];
+}
+
+/** What a run-off ballot is checked against besides the run-off: the rule set and, for a self vote, the voter. */
+export interface RunoffBallotContext {
+  rules: ClusterVoteRules;
+  voter?: BallotVoter;
 }
 
 export interface RunoffInput {
@@ -111,6 +135,8 @@ export interface RunoffInput {
 
 export interface RunoffResult {
   valid: boolean;
+  /** The quorum of the round's title (its abstentions left out where the rule set counts them as absent). */
+  quorumMet: boolean;
   ballotsCast: number;
   invalidBallots: number;
   tallies: TitleTally[];
@@ -173,14 +199,7 @@ export function validateClusterBallot(ballot: ClusterBallot, ctx: ClusterBallotC
       'is not a candidate for this title',
     ),
   ];
-  if (ctx.rules.allowSelfVote === false && ctx.voter) {
-    const own = new Set([ctx.voter.unitCode, ...(ctx.voter.ownUnits ?? [])]);
-    for (const [title, picks] of [['MINISTRY_FLAG', ballot?.ministryFlag], ['GOVERNMENT_FLAG', ballot?.governmentFlag]] as const) {
-      for (const unit of Array.isArray(picks) ? new Set(picks) : []) {
-        if (own.has(unit)) problems.push(`${title}: ${ctx.voter.unitCode} may not vote for ${unit === ctx.voter.unitCode ? 'itself' : `its own unit ${unit}`} under this rule set`);
-      }
-    }
-  }
+  problems.push(...selfVotes(ctx.rules, ctx.voter, [['MINISTRY_FLAG', ballot?.ministryFlag], ['GOVERNMENT_FLAG', ballot?.governmentFlag]]));
   if (ctx.rules.governmentSubsetOfMinistry && Array.isArray(ballot?.governmentFlag) && Array.isArray(ballot?.ministryFlag)) {
     for (const unit of new Set(ballot.governmentFlag)) {
       if (!ballot.ministryFlag.includes(unit)) problems.push(`GOVERNMENT_FLAG: ${unit} is not among this ballot's MINISTRY_FLAG choices`);
@@ -189,11 +208,28 @@ export function validateClusterBallot(ballot: ClusterBallot, ctx: ClusterBallotC
   return problems;
 }
 
-/** Problems with one run-off ballot; [] when it is valid. `abstain`: the ballot's abstentions, if any. */
-export function validateRunoffBallot(ballot: string[], runoff: Runoff, abstain?: Title[]): string[] {
+/** Picks of a voter for itself or its own sub-units, when the rule set forbids a self vote. */
+function selfVotes(rules: ClusterVoteRules, voter: BallotVoter | undefined, picks: (readonly [Title, unknown])[]): string[] {
+  if (clusterCounting(rules).allowSelfVote || !voter) return [];
+  const own = new Set([voter.unitCode, ...(voter.ownUnits ?? [])]);
+  const problems: string[] = [];
+  for (const [title, chosen] of picks) {
+    for (const unit of Array.isArray(chosen) ? new Set(chosen as string[]) : []) {
+      if (own.has(unit)) problems.push(`${title}: ${voter.unitCode} may not vote for ${unit === voter.unitCode ? 'itself' : `its own unit ${unit}`} under this rule set`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * Problems with one run-off ballot; [] when it is valid. `abstain`: the ballot's abstentions, if
+ * any. `ctx`: the rule set and the voter, to refuse a self vote where the rule set forbids it.
+ */
+export function validateRunoffBallot(ballot: string[], runoff: Runoff, abstain?: Title[], ctx?: RunoffBallotContext): string[] {
   return [
     ...checkPicks(runoff.title, ballot, runoff.seats, runoff.units, 'is not in the run-off'),
     ...checkAbstentions(abstain, { MINISTRY_FLAG: [], GOVERNMENT_FLAG: [], [runoff.title]: ballot } as Record<Title, unknown>),
+    ...(ctx ? selfVotes(ctx.rules, ctx.voter, [[runoff.title, ballot]]) : []),
   ];
 }
 
@@ -222,9 +258,33 @@ function turnoutValid(ballotsCast: number, memberCount: number, rules: ClusterVo
 
 function thresholdBase(rules: ClusterVoteRules, ballotsCast: number, memberCount: number, abstentions: number): number {
   const t: Threshold = rules.selection;
-  const left = (rules.abstentions ?? 'COUNT_IN_BALLOTS_CAST') === 'EXCLUDE_FROM_BASE' ? abstentions : 0;
+  const left = clusterCounting(rules).abstentions === 'EXCLUDE_FROM_BASE' ? abstentions : 0;
   // Units present at a secret ballot are the units that cast one.
   return (t.base === 'ALL_MEMBERS' ? memberCount : ballotsCast) - left;
+}
+
+/**
+ * The quorum of one title, once the turnout is valid: its abstentions leave the ballots counted for
+ * it where the rule set counts them as absent. Records the reason when it is missed.
+ */
+function titleQuorum(
+  title: Title,
+  valid: boolean,
+  ballotsCast: number,
+  memberCount: number,
+  abstentions: number,
+  rules: ClusterVoteRules,
+  problems: string[],
+): boolean {
+  if (!valid) return false;
+  if (clusterCounting(rules).abstentionsInQuorum !== 'COUNT_AS_ABSENT' || abstentions === 0) return true;
+  const voted = ballotsCast - abstentions;
+  if (meetsQuorum(voted, memberCount, rules.quorum)) return true;
+  const { num, den } = rules.quorum;
+  problems.push(
+    `${title}: quorum not reached on this title: ${voted} of ${memberCount} member units voted on it (${abstentions} abstained, counted as not voting), at least ${num}/${den} needed; nobody is selected for it`,
+  );
+  return false;
 }
 
 function countPicks(counts: Map<string, number>, picks: string[]): void {
@@ -319,7 +379,11 @@ export function tallyClusterVote(input: ClusterVoteInput): ClusterVoteResult {
     MINISTRY_FLAG: thresholdBase(rules, ballotsCast, memberCount, abstentions.MINISTRY_FLAG),
     GOVERNMENT_FLAG: thresholdBase(rules, ballotsCast, memberCount, abstentions.GOVERNMENT_FLAG),
   };
-  const qualifies = (title: Title) => (votes: number) => valid && meetsThreshold(votes, base[title], rules.selection);
+  const quorumMet: Record<Title, boolean> = {
+    MINISTRY_FLAG: titleQuorum('MINISTRY_FLAG', valid, ballotsCast, memberCount, abstentions.MINISTRY_FLAG, rules, problems),
+    GOVERNMENT_FLAG: titleQuorum('GOVERNMENT_FLAG', valid, ballotsCast, memberCount, abstentions.GOVERNMENT_FLAG, rules, problems),
+  };
+  const qualifies = (title: Title) => (votes: number) => quorumMet[title] && meetsThreshold(votes, base[title], rules.selection);
   const ineligible: ClusterVoteResult['ineligible'] = [];
   for (const title of TITLES) {
     for (const unitCode of [...new Set(candidates[title])]) {
@@ -364,6 +428,7 @@ export function tallyClusterVote(input: ClusterVoteInput): ClusterVoteResult {
 
   return {
     valid,
+    quorumMet,
     ballotsCast,
     invalidBallots,
     ministryFlag: ministry.tallies,
@@ -372,14 +437,15 @@ export function tallyClusterVote(input: ClusterVoteInput): ClusterVoteResult {
     problems,
     abstentions,
     thresholdBase: base,
+    counting: clusterCounting(rules),
     ineligible,
   };
 }
 
 /**
  * Tally a run-off round among the tied units only, for the seats left: same quorum and threshold
- * (base: the ballots cast in this round). A new tie leaves the tied units unselected and reports
- * the run-off again.
+ * (base: the ballots cast in this round), abstentions counted as the rule set says. A new tie
+ * leaves the tied units unselected and reports the run-off again.
  */
 export function tallyRunoff(input: RunoffInput): RunoffResult {
   const { memberCount, runoff, ballots, rules } = input;
@@ -405,14 +471,15 @@ export function tallyRunoff(input: RunoffInput): RunoffResult {
   const abstentions = input.abstentions ?? 0;
   assertWhole(abstentions, 'Run-off abstentions', 0);
   const base = thresholdBase(rules, ballotsCast, memberCount, abstentions);
-  const outcome = fillSeats(runoff.units, counts, runoff.seats, (votes) => valid && meetsThreshold(votes, base, rules.selection));
+  const quorumMet = titleQuorum(runoff.title, valid, ballotsCast, memberCount, abstentions, rules, problems);
+  const outcome = fillSeats(runoff.units, counts, runoff.seats, (votes) => quorumMet && meetsThreshold(votes, base, rules.selection));
   let again: Runoff | undefined;
   if (outcome.tie) {
     problems.push(describeTie(runoff.title, outcome.tallies, outcome.tie));
     again = { title: runoff.title, ...outcome.tie };
   }
   const selected = outcome.tallies.filter((t) => t.selected).map((t) => t.unitCode);
-  return { valid, ballotsCast, invalidBallots, tallies: outcome.tallies, selected, runoff: again, problems, abstentions, thresholdBase: base };
+  return { valid, quorumMet, ballotsCast, invalidBallots, tallies: outcome.tallies, selected, runoff: again, problems, abstentions, thresholdBase: base };
 }
 
 /** A run-off round as held: the run-off it settles and its ballots (unit codes among runoff.units). */

@@ -120,3 +120,123 @@ describe('councilDecision — phiếu không biểu quyết (abstentions) and xu
     expect(() => councilDecision(votes, conflicts, present, 15, byDefault)).toThrow(DomainRuleError);
   });
 });
+
+/**
+ * Every way of counting abstentions and conflicts, on one sitting: 15 members, 12 present; on the
+ * title 7 approve, 1 rejects, 2 abstain and 2 members declared a conflict of interest on the
+ * nomination. The quorum (2/3) and the threshold base are written out by hand per setting below;
+ * every combination must give exactly those numbers (the quorum settings never move the base, the
+ * base settings never move the quorum) and the decision they imply.
+ */
+describe('councilDecision — every abstention and conflict counting variant', () => {
+  const votes = { approve: 7, reject: 1, abstain: 2 };
+  const CONFLICTS = 2;
+  const PRESENT = 12;
+  const TOTAL = 15;
+
+  type AbstQ = CouncilRules['abstentionsInQuorum'];
+  type ConfQ = CouncilRules['conflictsInQuorum'];
+  type Abst = NonNullable<CouncilRules['abstentions']>;
+  type Conf = NonNullable<CouncilRules['conflicts']>;
+  type Base = CouncilRules['flagThreshold']['base'];
+
+  /** The quorum of the title: [present counted, members counted, met, left out of present]. */
+  const QUORUM: Record<'COUNT_AS_PRESENT' | 'COUNT_AS_ABSENT', Record<'LEAVE_OUT' | 'COUNT_AS_PRESENT' | 'COUNT_AS_ABSENT', [number, number, boolean, { abstentions: number; conflicts: number }]>> = {
+    COUNT_AS_PRESENT: {
+      LEAVE_OUT: [10, 13, true, { abstentions: 0, conflicts: 2 }], // 10/13 ≥ 2/3
+      COUNT_AS_PRESENT: [12, 15, true, { abstentions: 0, conflicts: 0 }], // 12/15
+      COUNT_AS_ABSENT: [10, 15, true, { abstentions: 0, conflicts: 2 }], // 10/15 = 2/3 exactly
+    },
+    COUNT_AS_ABSENT: {
+      LEAVE_OUT: [8, 13, false, { abstentions: 2, conflicts: 2 }], // 8/13 < 2/3
+      COUNT_AS_PRESENT: [10, 15, true, { abstentions: 2, conflicts: 0 }], // 10/15 = 2/3 exactly
+      COUNT_AS_ABSENT: [8, 15, false, { abstentions: 2, conflicts: 2 }], // 8/15 < 2/3
+    },
+  };
+  /**
+   * The threshold base: [base, approvals required, 7 approvals reach it]. PRESENT and BALLOTS_CAST
+   * need ≥ 70 % (default), ALL_MEMBERS > 50 % (State Audit).
+   */
+  const BASE: Record<Base, Record<Abst, Record<Conf, [number, number, boolean]>>> = {
+    PRESENT: {
+      COUNT_AS_PRESENT_NOT_APPROVING: { EXCLUDE_FROM_BASE: [10, 7, true], COUNT_AS_PRESENT_NOT_APPROVING: [12, 9, false] },
+      EXCLUDE_FROM_BASE: { EXCLUDE_FROM_BASE: [8, 6, true], COUNT_AS_PRESENT_NOT_APPROVING: [10, 7, true] },
+    },
+    ALL_MEMBERS: {
+      COUNT_AS_PRESENT_NOT_APPROVING: { EXCLUDE_FROM_BASE: [13, 7, true], COUNT_AS_PRESENT_NOT_APPROVING: [15, 8, false] },
+      EXCLUDE_FROM_BASE: { EXCLUDE_FROM_BASE: [11, 6, true], COUNT_AS_PRESENT_NOT_APPROVING: [13, 7, true] },
+    },
+    BALLOTS_CAST: {
+      // 7 + 1 + 2 ballots; conflicts counted as present are ballots that do not approve.
+      COUNT_AS_PRESENT_NOT_APPROVING: { EXCLUDE_FROM_BASE: [10, 7, true], COUNT_AS_PRESENT_NOT_APPROVING: [12, 9, false] },
+      EXCLUDE_FROM_BASE: { EXCLUDE_FROM_BASE: [8, 6, true], COUNT_AS_PRESENT_NOT_APPROVING: [10, 7, true] },
+    },
+  };
+  const THRESHOLD: Record<Base, CouncilRules['flagThreshold']> = {
+    PRESENT: byDefault.flagThreshold,
+    ALL_MEMBERS: stateAudit.flagThreshold,
+    BALLOTS_CAST: ofBallotsCast.flagThreshold,
+  };
+
+  const cases: [Abst, Conf, Base, AbstQ, ConfQ][] = [];
+  for (const abstentions of ['COUNT_AS_PRESENT_NOT_APPROVING', 'EXCLUDE_FROM_BASE'] as const)
+    for (const conflicts of ['EXCLUDE_FROM_BASE', 'COUNT_AS_PRESENT_NOT_APPROVING'] as const)
+      for (const base of ['PRESENT', 'ALL_MEMBERS', 'BALLOTS_CAST'] as const)
+        for (const abstentionsInQuorum of [undefined, 'COUNT_AS_PRESENT', 'COUNT_AS_ABSENT'] as const)
+          for (const conflictsInQuorum of [undefined, 'LEAVE_OUT', 'COUNT_AS_PRESENT', 'COUNT_AS_ABSENT'] as const)
+            cases.push([abstentions, conflicts, base, abstentionsInQuorum, conflictsInQuorum]);
+
+  it('covers 2 × 2 × 3 × 3 × 4 combinations', () => expect(cases).toHaveLength(144));
+
+  it.each(cases)('abstentions %s, conflicts %s, base %s, abstentions in quorum %s, conflicts in quorum %s', (abstentions, conflicts, base, abstQ, confQ) => {
+    const rules: CouncilRules = {
+      quorum: { num: 2, den: 3 },
+      flagThreshold: THRESHOLD[base],
+      abstentions,
+      conflicts,
+      ...(abstQ ? { abstentionsInQuorum: abstQ } : {}),
+      ...(confQ ? { conflictsInQuorum: confQ } : {}),
+    };
+    // Absent settings: abstentions count as present; conflicts follow their base rule.
+    const effectiveConfQ = confQ ?? (conflicts === 'EXCLUDE_FROM_BASE' ? 'LEAVE_OUT' : 'COUNT_AS_PRESENT');
+    const [present, members, quorumMet, excludedFromQuorum] = QUORUM[abstQ ?? 'COUNT_AS_PRESENT'][effectiveConfQ];
+    const [baseSize, required, reached] = BASE[base][abstentions][conflicts];
+    expect(councilDecision(votes, CONFLICTS, PRESENT, TOTAL, rules)).toEqual({
+      approved: quorumMet && reached,
+      quorumMet,
+      approve: 7,
+      reject: 1,
+      abstain: 2,
+      conflicts: 2,
+      present,
+      members,
+      excludedFromQuorum,
+      baseKind: base,
+      base: baseSize,
+      excludedFromBase: { abstentions: abstentions === 'EXCLUDE_FROM_BASE' ? 2 : 0, conflicts: conflicts === 'EXCLUDE_FROM_BASE' ? 2 : 0 },
+      required,
+    });
+  });
+
+  it('keeps a member with a conflict counted as present in a BALLOTS_CAST base, as a ballot not approving', () => {
+    const counted: CouncilRules = { ...ofBallotsCast, conflicts: 'COUNT_AS_PRESENT_NOT_APPROVING' };
+    // 7 of 7 + 1 + 2 ballots + 2 conflicts = 12: 58 %, not 70 % (7 of 10 if the conflicts were dropped).
+    expect(councilDecision(votes, 2, 12, 15, counted)).toMatchObject({ approved: false, base: 12, required: 9, excludedFromBase: { abstentions: 0, conflicts: 0 } });
+    expect(councilDecision(votes, 2, 12, 15, ofBallotsCast)).toMatchObject({ approved: true, base: 10, required: 7, excludedFromBase: { abstentions: 0, conflicts: 2 } });
+  });
+
+  it('gives the shipped rule sets today’s quorum counting: abstainers present, conflicts left out of the nomination', () => {
+    for (const rules of [byDefault, stateAudit, findRuleSet('default', 1)!.council, findRuleSet('prior-titles')!.council]) {
+      expect(councilDecision(votes, 2, 12, 15, rules)).toMatchObject({ present: 10, members: 13, quorumMet: true, excludedFromQuorum: { abstentions: 0, conflicts: 2 } });
+    }
+  });
+
+  it('the strict rule set: abstentions out of quorum and base, conflicts present and in the base', () => {
+    const strict = findRuleSet('strict')!.council;
+    expect(councilDecision(votes, 2, 12, 15, strict)).toEqual(
+      expect.objectContaining({ approved: true, quorumMet: true, present: 10, members: 15, base: 10, required: 7, excludedFromBase: { abstentions: 2, conflicts: 0 } }),
+    );
+    // Two more abstentions (one fewer approval, one fewer rejection): 8 of 15 count for the quorum, short of 2/3.
+    expect(councilDecision({ approve: 6, reject: 0, abstain: 4 }, 2, 12, 15, strict)).toMatchObject({ approved: false, quorumMet: false, present: 8, base: 8, required: 6 });
+  });
+});

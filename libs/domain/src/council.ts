@@ -7,7 +7,7 @@
  *  - state-audit: a flag needs > 50 % of ALL council members (State Audit practice).
  */
 import { DomainRuleError } from './nomination-rules';
-import { meetsQuorum, meetsThreshold, type RuleSet, type Threshold, type ThresholdBase } from './rule-set';
+import { councilCounting, meetsQuorum, meetsThreshold, type RuleSet, type Threshold, type ThresholdBase } from './rule-set';
 
 export type CouncilRules = RuleSet['council'];
 
@@ -24,21 +24,31 @@ export interface CouncilTitleVotes {
 /** How one title of one nomination was decided, with the numbers the minutes show. */
 export interface CouncilTitleOutcome {
   approved: boolean;
-  /** The quorum of this nomination (members with a conflict left out where the rule set says so). */
+  /** The quorum of this title: present / members ≥ the rule set's quorum. */
   quorumMet: boolean;
   approve: number;
   reject: number;
   abstain: number;
   /** Members who declared a conflict of interest on the nomination (they do not vote on it). */
   conflicts: number;
-  /** Members present counted for this nomination. */
+  /** Members counted present for this title's quorum (abstentions and conflicts left out where the rule set says so). */
   present: number;
-  /** Council members counted for this nomination. */
+  /** Council members this title's quorum is measured against (conflicts left out where the rule set says so). */
   members: number;
+  /**
+   * Abstentions and conflicts left out of `present` for the quorum (a conflict left out under
+   * LEAVE_OUT is also out of `members`). Absent in sessions closed before quorum counting was a
+   * rule-set setting (then: conflicts out when they were out of the base, abstentions never).
+   */
+  excludedFromQuorum?: { abstentions: number; conflicts: number };
   /** What the threshold is measured against, and its size. */
   baseKind: ThresholdBase;
   base: number;
-  /** Abstentions and conflicts left out of the base. */
+  /**
+   * Abstentions and conflicts left out of the base (conflicts: every declared one when the rule set
+   * leaves them out, whatever the base kind). Conflicts counted in a BALLOTS_CAST base are added to
+   * it as ballots that do not approve.
+   */
   excludedFromBase: { abstentions: number; conflicts: number };
   /** The fewest approvals that reach the threshold on this base (null when the base is 0). */
   required: number | null;
@@ -71,16 +81,21 @@ export function approvalsRequired(base: number, t: Pick<Threshold, 'share' | 'in
 }
 
 /**
- * Decides one title of one nomination. The rule set says how abstentions (`abstentions`) and the
- * members with a declared conflict (`conflicts`) count:
- *  - conflicts EXCLUDE_FROM_BASE (default): those members are taken out of the members present and
- *    of all members for this nomination, for its quorum and its threshold base;
- *    COUNT_AS_PRESENT_NOT_APPROVING: they stay in both, approving nothing;
- *  - abstentions COUNT_AS_PRESENT_NOT_APPROVING (default): abstainers stay in the base (and are
- *    ballots cast for a BALLOTS_CAST base); EXCLUDE_FROM_BASE: they are taken out of the base.
- *    Abstainers are present either way (quorum).
+ * Decides one title of one nomination. The rule set says how abstentions and the members with a
+ * declared conflict count, for the threshold base and, separately, for the quorum (see
+ * councilCounting for the defaults):
+ *  - base, conflicts (`conflicts`): EXCLUDE_FROM_BASE (default) takes them out of the members
+ *    present and of all members (and they cast no ballot); COUNT_AS_PRESENT_NOT_APPROVING keeps them
+ *    in, approving nothing (with a BALLOTS_CAST base, as ballots that do not approve);
+ *  - base, abstentions (`abstentions`): COUNT_AS_PRESENT_NOT_APPROVING (default) keeps abstainers
+ *    in the base (and they are ballots cast); EXCLUDE_FROM_BASE takes them out;
+ *  - quorum, conflicts (`conflictsInQuorum`): LEAVE_OUT (out of present and of members),
+ *    COUNT_AS_PRESENT, or COUNT_AS_ABSENT (out of present only); by default as `conflicts` says;
+ *  - quorum, abstentions (`abstentionsInQuorum`): COUNT_AS_PRESENT (default) or COUNT_AS_ABSENT
+ *    (out of present for this title).
  * The threshold base is rules.flagThreshold.base: PRESENT → members present, ALL_MEMBERS → all
- * council members, BALLOTS_CAST → approve + reject (+ abstain when they count), each as above.
+ * council members, BALLOTS_CAST → approve + reject + abstain, each as above. A title whose quorum is
+ * missed is not approved.
  */
 export function councilDecision(
   votes: CouncilTitleVotes,
@@ -102,16 +117,22 @@ export function councilDecision(
       `${participating} ballots and ${conflicts} declared conflicts from only ${membersPresent} members present`,
     );
   }
-  const conflictsOut = (rules.conflicts ?? 'EXCLUDE_FROM_BASE') === 'EXCLUDE_FROM_BASE' ? conflicts : 0;
-  const abstentionsOut = (rules.abstentions ?? 'COUNT_AS_PRESENT_NOT_APPROVING') === 'EXCLUDE_FROM_BASE' ? abstain : 0;
-  const present = membersPresent - conflictsOut;
-  const members = membersTotal - conflictsOut;
+  const counting = councilCounting(rules);
+  // The quorum of this title.
+  const conflictsOutOfQuorum = counting.conflictsInQuorum === 'COUNT_AS_PRESENT' ? 0 : conflicts;
+  const abstentionsOutOfQuorum = counting.abstentionsInQuorum === 'COUNT_AS_ABSENT' ? abstain : 0;
+  const present = membersPresent - conflictsOutOfQuorum - abstentionsOutOfQuorum;
+  const members = membersTotal - (counting.conflictsInQuorum === 'LEAVE_OUT' ? conflicts : 0);
   const quorumMet = members > 0 && meetsQuorum(present, members, rules.quorum);
+  // The threshold base.
+  const conflictsOut = counting.conflicts === 'EXCLUDE_FROM_BASE' ? conflicts : 0;
+  const abstentionsOut = counting.abstentions === 'EXCLUDE_FROM_BASE' ? abstain : 0;
   const baseKind = rules.flagThreshold.base;
   const base = {
-    PRESENT: present - abstentionsOut,
-    ALL_MEMBERS: members - abstentionsOut,
-    BALLOTS_CAST: participating - abstentionsOut,
+    PRESENT: membersPresent - conflictsOut - abstentionsOut,
+    ALL_MEMBERS: membersTotal - conflictsOut - abstentionsOut,
+    // Members with a conflict cast no ballot: counted as present, they are ballots not approving.
+    BALLOTS_CAST: participating - abstentionsOut + (conflicts - conflictsOut),
   }[baseKind];
   return {
     approved: quorumMet && meetsThreshold(votes.approve, base, rules.flagThreshold),
@@ -122,6 +143,7 @@ export function councilDecision(
     conflicts,
     present,
     members,
+    excludedFromQuorum: { abstentions: abstentionsOutOfQuorum, conflicts: conflictsOutOfQuorum },
     baseKind,
     base,
     excludedFromBase: { abstentions: abstentionsOut, conflicts: conflictsOut },

@@ -1,4 +1,4 @@
-import { DEFAULT_RULE_SET_ID, findRuleSet, listRuleSets, requiresConsultation } from './rule-set';
+import { clusterCounting, councilCounting, DEFAULT_RULE_SET_ID, findRuleSet, listRuleSets, requiresConsultation } from './rule-set';
 
 describe('versioned rule sets', () => {
   it('gives the newest version of a rule set by default, and any pinned version on demand', () => {
@@ -38,5 +38,43 @@ describe('versioned rule sets', () => {
     expect({ ...prior, id: 'default', version: 2, description: findRuleSet('default', 2)!.description, eligibility: undefined }).toEqual({ ...findRuleSet('default', 2)!, eligibility: undefined });
     // `default` still resolves to version 2: campaigns started on it are unchanged.
     expect(findRuleSet(DEFAULT_RULE_SET_ID)!.version).toBe(2);
+  });
+
+  it('resolves every counting setting of the rule sets shipped before them to today’s behaviour', () => {
+    for (const r of listRuleSets().filter((x) => x.id !== 'strict')) {
+      expect(clusterCounting(r.clusterVote)).toEqual({ allowSelfVote: true, base: 'BALLOTS_CAST', abstentions: 'COUNT_IN_BALLOTS_CAST', abstentionsInQuorum: 'COUNT_AS_PRESENT' });
+      expect(councilCounting(r.council)).toEqual({
+        base: r.id === 'state-audit' ? 'ALL_MEMBERS' : 'PRESENT',
+        abstentions: 'COUNT_AS_PRESENT_NOT_APPROVING',
+        abstentionsInQuorum: 'COUNT_AS_PRESENT',
+        conflicts: 'EXCLUDE_FROM_BASE',
+        conflictsInQuorum: 'LEAVE_OUT',
+      });
+      expect(r.clusterVote.abstentionsInQuorum).toBeUndefined();
+      expect(r.council.abstentionsInQuorum).toBeUndefined();
+      expect(r.council.conflictsInQuorum).toBeUndefined();
+    }
+    // A conflict rule without its quorum setting keeps the quorum it always had.
+    expect(councilCounting({ ...findRuleSet('default')!.council, conflicts: 'COUNT_AS_PRESENT_NOT_APPROVING' }).conflictsInQuorum).toBe('COUNT_AS_PRESENT');
+  });
+
+  it('ships a strict rule set with every non-default counting setting, default v2 otherwise', () => {
+    const strict = findRuleSet('strict')!;
+    expect(strict.version).toBe(1);
+    expect(clusterCounting(strict.clusterVote)).toEqual({ allowSelfVote: false, base: 'BALLOTS_CAST', abstentions: 'EXCLUDE_FROM_BASE', abstentionsInQuorum: 'COUNT_AS_ABSENT' });
+    expect(councilCounting(strict.council)).toEqual({
+      base: 'PRESENT',
+      abstentions: 'EXCLUDE_FROM_BASE',
+      abstentionsInQuorum: 'COUNT_AS_ABSENT',
+      conflicts: 'COUNT_AS_PRESENT_NOT_APPROVING',
+      conflictsInQuorum: 'COUNT_AS_PRESENT',
+    });
+    const v2 = findRuleSet('default', 2)!;
+    const { clusterVote, council, ...rest } = strict;
+    const { clusterVote: v2Cluster, council: v2Council, ...v2Rest } = v2;
+    expect({ ...rest, id: 'default', version: 2, description: v2.description }).toEqual(v2Rest);
+    expect({ ...clusterVote, allowSelfVote: undefined, abstentions: 'COUNT_IN_BALLOTS_CAST', abstentionsInQuorum: undefined }).toEqual({ ...v2Cluster, allowSelfVote: undefined, abstentionsInQuorum: undefined });
+    expect({ quorum: council.quorum, flagThreshold: council.flagThreshold }).toEqual({ quorum: v2Council.quorum, flagThreshold: v2Council.flagThreshold });
+    expect(findRuleSet(DEFAULT_RULE_SET_ID)!.id).toBe('default');
   });
 });

@@ -25,8 +25,8 @@ export interface Threshold {
 }
 
 /**
- * How a member unit's abstention on a title (phiếu không bầu cho danh hiệu) counts in the cluster
- * vote. Either way the abstaining unit has voted: its ballot counts toward the quorum.
+ * How a member unit's abstention on a title (phiếu không bầu cho danh hiệu) counts in the threshold
+ * base of that title in the cluster vote (for its quorum, see QuorumCounting):
  *  - COUNT_IN_BALLOTS_CAST: the ballot stays in the threshold base of the title (a unit needs
  *    > 50 % of all ballots cast, abstentions included); today's behaviour, and the default.
  *  - EXCLUDE_FROM_BASE: the ballot is left out of the title's threshold base (ballots cast, or all
@@ -35,8 +35,8 @@ export interface Threshold {
 export type ClusterAbstentionRule = 'COUNT_IN_BALLOTS_CAST' | 'EXCLUDE_FROM_BASE';
 
 /**
- * How a council member's abstention on a title (không biểu quyết) counts. Either way the member is
- * present: the quorum is unchanged.
+ * How a council member's abstention on a title (không biểu quyết) counts in the threshold base of
+ * that title (for its quorum, see QuorumCounting):
  *  - COUNT_AS_PRESENT_NOT_APPROVING: the member stays in the base (members present, all members,
  *    or the ballots cast) without approving, like a blank ballot; the default (today's behaviour).
  *  - EXCLUDE_FROM_BASE: the member is left out of the threshold base of that title.
@@ -44,14 +44,41 @@ export type ClusterAbstentionRule = 'COUNT_IN_BALLOTS_CAST' | 'EXCLUDE_FROM_BASE
 export type CouncilAbstentionRule = 'COUNT_AS_PRESENT_NOT_APPROVING' | 'EXCLUDE_FROM_BASE';
 
 /**
- * How a council member with a declared conflict of interest on a nomination counts for it (the
- * member never votes on it: such a vote is refused).
- *  - EXCLUDE_FROM_BASE: the member is left out of that nomination's count altogether: out of the
- *    members present and of all members, for its quorum and its threshold base; the default.
- *  - COUNT_AS_PRESENT_NOT_APPROVING: the member still counts as present (quorum, base) without
- *    approving, like an abstention kept in the base.
+ * How a council member with a declared conflict of interest on a nomination counts in the
+ * threshold base of its titles (the member never votes on it: such a vote is refused). The quorum
+ * is a separate setting (CouncilConflictQuorumRule), which by default follows this one.
+ *  - EXCLUDE_FROM_BASE: the member is left out of the base (out of the members present and of all
+ *    members; with a BALLOTS_CAST base the member cast no ballot); the default.
+ *  - COUNT_AS_PRESENT_NOT_APPROVING: the member stays in the base without approving, like an
+ *    abstention kept in the base: in the members present, in all members, and with a BALLOTS_CAST
+ *    base as a ballot that does not approve.
  */
 export type CouncilConflictRule = 'EXCLUDE_FROM_BASE' | 'COUNT_AS_PRESENT_NOT_APPROVING';
+
+/**
+ * How an abstention on a title counts toward that title's quorum (cluster vote: ballots cast / member
+ * units; council: members present / council members):
+ *  - COUNT_AS_PRESENT: the abstainer voted, or was present: it counts toward the quorum; today's
+ *    behaviour, and the default.
+ *  - COUNT_AS_ABSENT: an abstention is no vote on that title: the abstainer is left out of the
+ *    ballots cast (or members present) counted for that title's quorum, and stays in the member
+ *    units (or council members) it is measured against. A title whose quorum is then missed is
+ *    decided for nobody.
+ */
+export type QuorumCounting = 'COUNT_AS_PRESENT' | 'COUNT_AS_ABSENT';
+
+/**
+ * How a council member with a declared conflict of interest counts toward the quorum of the
+ * nomination (members present / council members):
+ *  - LEAVE_OUT: the member is taken out of both the members present and the council members for
+ *    that nomination (as if not on the council for it); the default when `conflicts` is
+ *    EXCLUDE_FROM_BASE (today's behaviour).
+ *  - COUNT_AS_PRESENT: the member counts as present; the default when `conflicts` is
+ *    COUNT_AS_PRESENT_NOT_APPROVING (today's behaviour).
+ *  - COUNT_AS_ABSENT: the member is left out of the members present and stays among the council
+ *    members (the quorum gets harder to reach).
+ */
+export type CouncilConflictQuorumRule = 'LEAVE_OUT' | 'COUNT_AS_PRESENT' | 'COUNT_AS_ABSENT';
 
 /**
  * A title a unit must already hold, from the award registry, before it can be proposed for another:
@@ -82,18 +109,28 @@ export interface RuleSet {
      * varies; a rule set that forbids it says `false`).
      */
     allowSelfVote?: boolean;
-    /** Abstentions on a title (see ClusterAbstentionRule). Absent: COUNT_IN_BALLOTS_CAST. */
+    /** Abstentions on a title in its threshold base (see ClusterAbstentionRule). Absent: COUNT_IN_BALLOTS_CAST. */
     abstentions?: ClusterAbstentionRule;
+    /** Abstentions on a title toward its quorum (see QuorumCounting). Absent: COUNT_AS_PRESENT. */
+    abstentionsInQuorum?: QuorumCounting;
   };
   council: {
     /** Members present / all council members needed to decide (≥). DOMAIN: 2/3. */
     quorum: Fraction;
     /** Approvals needed for a flag. default: ≥ 70 % of present; state-audit: > 50 % of all. */
     flagThreshold: Threshold;
-    /** Abstentions on a title (see CouncilAbstentionRule). Absent: COUNT_AS_PRESENT_NOT_APPROVING. */
+    /** Abstentions on a title in its threshold base (see CouncilAbstentionRule). Absent: COUNT_AS_PRESENT_NOT_APPROVING. */
     abstentions?: CouncilAbstentionRule;
-    /** Members with a declared conflict of interest (see CouncilConflictRule). Absent: EXCLUDE_FROM_BASE. */
+    /** Abstentions on a title toward its quorum (see QuorumCounting). Absent: COUNT_AS_PRESENT. */
+    abstentionsInQuorum?: QuorumCounting;
+    /** Members with a declared conflict of interest, in the threshold base (see CouncilConflictRule). Absent: EXCLUDE_FROM_BASE. */
     conflicts?: CouncilConflictRule;
+    /**
+     * Members with a declared conflict of interest, toward the nomination's quorum (see
+     * CouncilConflictQuorumRule). Absent: follows `conflicts` (EXCLUDE_FROM_BASE → LEAVE_OUT,
+     * COUNT_AS_PRESENT_NOT_APPROVING → COUNT_AS_PRESENT), today's behaviour.
+     */
+    conflictsInQuorum?: CouncilConflictQuorumRule;
   };
   /**
    * Who may be proposed for a title. `priorTitles`: per title, the title the unit must already hold
@@ -195,7 +232,73 @@ const PRIOR_TITLES_RULE_SET: RuleSet = {
   eligibility: { priorTitles: { GOVERNMENT_FLAG: { title: 'MINISTRY_FLAG', inLastYears: 1, count: 1 } } },
 };
 
-const RULE_SETS: readonly RuleSet[] = [DEFAULT_RULE_SET, DEFAULT_RULE_SET_V2, STATE_AUDIT_RULE_SET, PRIOR_TITLES_RULE_SET];
+/**
+ * Stricter counting (not the default: pick it at the campaign's start with `ruleSet: "strict"`): as
+ * `default` v2, but a member unit may not vote for itself or its own sub-units; an abstention is no
+ * vote on that title, in the cluster vote and at the council (left out of the title's quorum and of
+ * its threshold base); and a council member with a declared conflict of interest stays present and
+ * in the threshold base without approving, so a conflict never lowers the number of approvals needed.
+ */
+const STRICT_RULE_SET: RuleSet = {
+  ...DEFAULT_RULE_SET_V2,
+  id: 'strict',
+  version: 1,
+  description: `${DEFAULT_RULE_SET_V2.description} Strict counting: no vote for one's own unit or sub-units; an abstention is no vote on that title (out of its quorum and its threshold base), in the cluster and at the council; a council member with a conflict of interest counts as present and in the base, not approving.`,
+  clusterVote: {
+    ...DEFAULT_RULE_SET_V2.clusterVote,
+    allowSelfVote: false,
+    abstentions: 'EXCLUDE_FROM_BASE',
+    abstentionsInQuorum: 'COUNT_AS_ABSENT',
+  },
+  council: {
+    ...DEFAULT_RULE_SET_V2.council,
+    abstentions: 'EXCLUDE_FROM_BASE',
+    abstentionsInQuorum: 'COUNT_AS_ABSENT',
+    conflicts: 'COUNT_AS_PRESENT_NOT_APPROVING',
+    conflictsInQuorum: 'COUNT_AS_PRESENT',
+  },
+};
+
+const RULE_SETS: readonly RuleSet[] = [DEFAULT_RULE_SET, DEFAULT_RULE_SET_V2, STATE_AUDIT_RULE_SET, PRIOR_TITLES_RULE_SET, STRICT_RULE_SET];
+
+/** How a rule set's cluster vote counts, every setting resolved (an absent one has its default). */
+export interface ClusterCounting {
+  allowSelfVote: boolean;
+  /** What the selection threshold is measured against. */
+  base: ThresholdBase;
+  abstentions: ClusterAbstentionRule;
+  abstentionsInQuorum: QuorumCounting;
+}
+
+export function clusterCounting(rules: RuleSet['clusterVote']): ClusterCounting {
+  return {
+    allowSelfVote: rules.allowSelfVote ?? true,
+    base: rules.selection.base,
+    abstentions: rules.abstentions ?? 'COUNT_IN_BALLOTS_CAST',
+    abstentionsInQuorum: rules.abstentionsInQuorum ?? 'COUNT_AS_PRESENT',
+  };
+}
+
+/** How a rule set's council counts, every setting resolved (an absent one has its default). */
+export interface CouncilCounting {
+  /** What the flag threshold is measured against. */
+  base: ThresholdBase;
+  abstentions: CouncilAbstentionRule;
+  abstentionsInQuorum: QuorumCounting;
+  conflicts: CouncilConflictRule;
+  conflictsInQuorum: CouncilConflictQuorumRule;
+}
+
+export function councilCounting(rules: RuleSet['council']): CouncilCounting {
+  const conflicts = rules.conflicts ?? 'EXCLUDE_FROM_BASE';
+  return {
+    base: rules.flagThreshold.base,
+    abstentions: rules.abstentions ?? 'COUNT_AS_PRESENT_NOT_APPROVING',
+    abstentionsInQuorum: rules.abstentionsInQuorum ?? 'COUNT_AS_PRESENT',
+    conflicts,
+    conflictsInQuorum: rules.conflictsInQuorum ?? (conflicts === 'EXCLUDE_FROM_BASE' ? 'LEAVE_OUT' : 'COUNT_AS_PRESENT'),
+  };
+}
 
 /** Does a unit of this kind need a consultation (hiệp y) before its Government flag goes on? */
 export function requiresConsultation(ruleSet: RuleSet, unitKind: UnitKind | undefined): boolean {
