@@ -394,9 +394,15 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
         if (!/^[0-9a-f]{64}$/.test(a.receiptHash ?? '')) reject('Invalid', 'receiptHash must be a sha256 hex digest');
         const ballot = { ministryFlag: a.ministryFlag ?? [], governmentFlag: a.governmentFlag ?? [], ...(a.abstain !== undefined ? { abstain: a.abstain } : {}) };
         const runoff = currentRunoff();
+        // The voting unit and its sub-units: a rule set may forbid a vote for them, in every round.
+        // (A validator only decides whether an update is accepted; it does not run on replay.)
+        const voter = { unitCode: a.unitCode, ownUnits: view.subUnits.filter((su) => su.parentUnitCode === a.unitCode).map((su) => su.unitCode) };
         const problems = runoff
           ? [
-              ...validateRunoffBallot(runoff.title === 'MINISTRY_FLAG' ? ballot.ministryFlag : ballot.governmentFlag, runoff, a.abstain),
+              ...validateRunoffBallot(runoff.title === 'MINISTRY_FLAG' ? ballot.ministryFlag : ballot.governmentFlag, runoff, a.abstain, {
+                rules: ruleSet.clusterVote,
+                voter,
+              }),
               ...((runoff.title === 'MINISTRY_FLAG' ? ballot.governmentFlag : ballot.ministryFlag).length
                 ? [`this run-off round decides ${runoff.title} only`]
                 : []),
@@ -405,7 +411,7 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
               ...vote,
               candidates: firstRoundCandidates,
               rules: ruleSet.clusterVote,
-              voter: { unitCode: a.unitCode, ownUnits: view.subUnits.filter((su) => su.parentUnitCode === a.unitCode).map((su) => su.unitCode) },
+              voter,
             });
         if (problems.length) reject('Invalid', problems.join('; '));
       },

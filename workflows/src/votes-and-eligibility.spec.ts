@@ -211,3 +211,57 @@ describe('a council sitting with a conflict of interest and abstentions', () => 
     if (record) keepHistory(historyFile('council-session-conflicts-abstentions.json'), historyToJSON(await session.fetchHistory()));
   });
 });
+
+describe('a cluster vote under the strict rule set', () => {
+  it('refuses a self vote in the first round and in the run-off, and leaves abstentions out of the quorum and the base', async () => {
+    const cluster = 'CUM-STRICT';
+    const members = ['STP-A', 'STP-B', 'STP-C', 'STP-D', 'STP-E', 'STP-F'];
+    const campaign = await startCampaign(h, { year: YEAR, cluster, members, head: 'STP-A', ruleSet: { id: 'strict', version: 1 } });
+    for (const u of members) await campaign.executeUpdate(registerUpdate, { args: [{ unitCode: u, targetTitles: ['MINISTRY_FLAG'], actor: officer(u) }] });
+    for (const u of members) {
+      await eventually(() =>
+        nominationHandle(h, YEAR, cluster, u).executeUpdate(submitSelfAssessmentUpdate, { args: [{ score: 90, achievementReport: 'Báo cáo thành tích', criteria: [], actor: officer(u) }] }),
+      );
+    }
+    await eventually(async () => expect((await campaign.query(campaignStateQuery)).members.every((m) => m.selfAssessedAt)).toBe(true));
+    await campaign.executeUpdate(openVoteUpdate, { args: [{ ministryFlagSeats: 2, governmentFlagSeats: 0, actor: head }] });
+    const cast = (u: string, ministryFlag: string[], abstain?: 'MINISTRY_FLAG'[]) =>
+      campaign.executeUpdate(castBallotUpdate, { args: [{ unitCode: u, ministryFlag, governmentFlag: [], ...(abstain ? { abstain } : {}), receiptHash: receiptHash(), actor: leader(u) }] });
+
+    expect(await rejection(cast('STP-A', ['STP-A', 'STP-B']))).toBe('Invalid');
+    // STP-A 4 votes, STP-B and STP-C 3 each; STP-F abstains: 3 of 6 − 1 = 5 is more than half, so
+    // STP-B and STP-C tie for the last seat (with the abstention in the base, 3 of 6 would not be).
+    const picks: Record<string, string[]> = {
+      'STP-A': ['STP-B', 'STP-C'],
+      'STP-B': ['STP-A', 'STP-C'],
+      'STP-C': ['STP-A', 'STP-B'],
+      'STP-D': ['STP-A', 'STP-B'],
+      'STP-E': ['STP-A', 'STP-C'],
+    };
+    for (const [u, p] of Object.entries(picks)) await cast(u, p);
+    await cast('STP-F', [], ['MINISTRY_FLAG']);
+    const first = await campaign.executeUpdate(closeVoteUpdate, { args: [{ actor: head }] });
+    expect(first).toMatchObject({ status: 'OPEN', round: 2 });
+    expect(first.result).toMatchObject({
+      runoff: { title: 'MINISTRY_FLAG', units: ['STP-B', 'STP-C'], seats: 1 },
+      abstentions: { MINISTRY_FLAG: 1, GOVERNMENT_FLAG: 0 },
+      thresholdBase: { MINISTRY_FLAG: 5 },
+      quorumMet: { MINISTRY_FLAG: true },
+      counting: { allowSelfVote: false, base: 'BALLOTS_CAST', abstentions: 'EXCLUDE_FROM_BASE', abstentionsInQuorum: 'COUNT_AS_ABSENT' },
+    });
+
+    // The run-off: a tied unit may not vote for itself either.
+    expect(await rejection(cast('STP-B', ['STP-B']))).toBe('Invalid');
+    expect(await rejection(cast('STP-C', ['STP-C']))).toBe('Invalid');
+    for (const [u, p] of Object.entries({ 'STP-A': 'STP-B', 'STP-B': 'STP-C', 'STP-C': 'STP-B', 'STP-D': 'STP-B' })) await cast(u, [p]);
+    // Two abstentions: 4 of 6 units vote on the run-off (quorum 2/3 met); STP-B has 3 of 4.
+    await cast('STP-E', [], ['MINISTRY_FLAG']);
+    await cast('STP-F', [], ['MINISTRY_FLAG']);
+    const second = await campaign.executeUpdate(closeVoteUpdate, { args: [{ actor: head }] });
+    expect(second.status).toBe('CLOSED');
+    expect(second.result!.ministryFlag.filter((t) => t.selected).map((t) => t.unitCode)).toEqual(['STP-A', 'STP-B']);
+    expect(second.result!.problems).toEqual([]);
+    expect((await ended(nominationHandle(h, YEAR, cluster, 'STP-C'), nominationStateQuery)).stage).toBe('NOT_SELECTED');
+    if (record) keepHistory(historyFile('campaign-strict-runoff.json'), historyToJSON(await campaign.fetchHistory()));
+  });
+});

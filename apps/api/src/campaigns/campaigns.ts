@@ -190,9 +190,12 @@ export class CampaignsService {
     const vote = campaign.view.vote;
     if (!vote || vote.status !== 'OPEN') throw new ConflictException('the ballot is not open');
     const runoff = vote.round > 1 ? vote.result?.runoff : undefined;
+    const rules = this.ruleSetOf(campaign).clusterVote;
+    // The voting unit and its sub-units: a rule set may forbid a vote for them, in every round.
+    const voter = { unitCode: dto.unitCode, ownUnits: campaign.view.subUnits.filter((su) => su.parentUnitCode === dto.unitCode).map((su) => su.unitCode) };
     const problems = runoff
       ? [
-          ...validateRunoffBallot(runoff.title === 'MINISTRY_FLAG' ? dto.ministryFlag : dto.governmentFlag, runoff, dto.abstain),
+          ...validateRunoffBallot(runoff.title === 'MINISTRY_FLAG' ? dto.ministryFlag : dto.governmentFlag, runoff, dto.abstain, { rules, voter }),
           ...((runoff.title === 'MINISTRY_FLAG' ? dto.governmentFlag : dto.ministryFlag).length ? [`this run-off round decides ${runoff.title} only`] : []),
         ]
       : validateClusterBallot(
@@ -201,8 +204,8 @@ export class CampaignsService {
             ministryFlagSeats: vote.ministryFlagSeats,
             governmentFlagSeats: vote.governmentFlagSeats,
             candidates: vote.candidates,
-            rules: this.ruleSetOf(campaign).clusterVote,
-            voter: { unitCode: dto.unitCode, ownUnits: campaign.view.subUnits.filter((su) => su.parentUnitCode === dto.unitCode).map((su) => su.unitCode) },
+            rules,
+            voter,
           },
         );
     if (problems.length) throw new BadRequestException(problems);
