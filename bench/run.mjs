@@ -64,6 +64,11 @@ const OPTIONS = {
     def: 'auto',
     help: "updates per floor workflow; auto = the pipeline's decision requests per nomination",
   },
+  'floor-n': {
+    env: 'BENCH_FLOOR_N',
+    def: 'same',
+    help: "workflows of the engine floor; same = the run's N (a smaller one keeps a 10,000 run within the hour: the floor is flat in N)",
+  },
   'sweep-units': {
     env: 'BENCH_SWEEP_UNITS',
     def: '10000',
@@ -127,6 +132,7 @@ function parseArgs(argv) {
     ceilingEvents: int('ceiling-events', 0),
     councilBatch: int('council-batch', 1),
     floorUpdates: values['floor-updates'] === 'auto' ? 'auto' : int('floor-updates', 1),
+    floorN: values['floor-n'] === 'same' ? 'same' : int('floor-n', 10),
     sweepUnits,
     port: int('port', 1),
     temporalPort: int('temporal-port', 1),
@@ -490,6 +496,12 @@ try {
         demoPassword: DEMO_PASSWORD,
         councilBatch: opts.councilBatch,
         log,
+        databaseUrl: cfg.DATABASE_URL,
+        pg,
+        hashPassword: createRequire(path.join(ROOT, 'package.json'))(path.join(ROOT, 'dist', 'libs', 'persistence', 'src', 'passwords.js'))
+          .hashPassword,
+        jwtSecret: cfg.env.JWT_SECRET,
+        jwtTtlSeconds: 8 * 3600,
         onTimedStart: async () => {
           counters0 = await dbCounters(pgAdmin);
           cpu0 = cpuSnapshot();
@@ -573,7 +585,7 @@ try {
           root: ROOT,
           temporalAddress: cfg.TEMPORAL_ADDRESS,
           databaseUrl: cfg.DATABASE_URL,
-          n,
+          n: opts.floorN === 'same' ? n : Math.min(n, opts.floorN),
           concurrency: opts.concurrency,
           updates,
           runId: `${runId}-${index}`,

@@ -1,13 +1,14 @@
 // Scenario 1: the whole pipeline over HTTP, as the clients would drive it.
 //
 // Setup (timed apart): N synthetic units, an officer and a leader per unit, a cluster head per
-// cluster of 10, and their logins. Then, timed: per cluster, a campaign, every registration, the
+// cluster of 10, written into Postgres, and their access tokens. Then, timed: per cluster, a campaign, every registration, the
 // self-assessments (once registration has closed by itself), the secret ballot (every leader
 // elects the first 3 units for the Ministry flag and the first one for the Government flag),
 // the Department's approval of the 3 selected; the approved nominations go to council sessions
 // of about 50 nominations (9 members vote, the chair closes), then the Government decision for
 // those waiting for it. Clusters progress independently; at most `concurrency` requests are in
 // flight at any moment (the "concurrent clients").
+import { createHmac } from 'node:crypto';
 import { HttpError, JsonClient, Recorder, Semaphore, nowMs, pool, sleep } from './util.mjs';
 
 const CLUSTER_SIZE = 10;
@@ -16,9 +17,18 @@ const GOVERNMENT_SEATS = 1;
 const COUNCIL = ['chutich', ...Array.from({ length: 8 }, (_, i) => `hoidong${i + 1}`)];
 const FINAL_STAGES = ['AWARDED', 'NOT_SELECTED', 'NOT_AWARDED', 'WITHDRAWN'];
 
+/** An HS256 access token of the API's shape ({ sub, iat, exp }), as @nestjs/jwt signs it at login. */
+function signAccessToken(username, secret, ttlSeconds) {
+  const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const iat = Math.floor(Date.now() / 1000);
+  const body = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub: username, iat, exp: iat + ttlSeconds })}`;
+  return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
+}
+
 /**
  * opts: { api (base URL …/api/v1), n, concurrency, year, prefix (unique per run, e.g. "B0"),
- *         adminPassword, demoPassword, councilBatch, log }
+ *         adminPassword, demoPassword, councilBatch, log,
+ *         databaseUrl, pg, hashPassword, jwtSecret, jwtTtlSeconds (the setup's direct inserts and tokens) }
  */
 export async function runPipeline(opts) {
   const { n, concurrency, year, prefix, log } = opts;
@@ -82,37 +92,51 @@ export async function runPipeline(opts) {
   const password = 'Bench@123456';
 
   const setupStarted = nowMs();
-  const adminLogin = await client.request('POST', '/auth/login', { body: { username: 'admin', password: opts.adminPassword } });
-  if (adminLogin.status !== 200 && adminLogin.status !== 201)
-    throw new HttpError('POST', '/auth/login', adminLogin.status, adminLogin.body);
-  tokens.set('admin', adminLogin.body.accessToken);
-
   const allUnits = clusters.flatMap((c) => c.units);
-  await pool(allUnits, concurrency, (code) =>
-    call('POST /units', 'POST', '/units', { user: 'admin', body: { code, name: `Đơn vị thử tải ${code}`, kind: 'OTHER' } }),
-  );
   const users = [
     ...allUnits.flatMap((u) => [
-      { username: officer(u), password, fullName: `Cán bộ thi đua ${u}`, roles: ['UNIT_OFFICER'], unitCode: u },
-      { username: leader(u), password, fullName: `Thủ trưởng ${u}`, roles: ['UNIT_LEADER'], unitCode: u },
+      { username: officer(u), fullName: `Cán bộ thi đua ${u}`, role: 'UNIT_OFFICER', unitCode: u },
+      { username: leader(u), fullName: `Thủ trưởng ${u}`, role: 'UNIT_LEADER', unitCode: u },
     ]),
-    ...clusters.map((c) => ({
-      username: c.head,
-      password,
-      fullName: `Cụm trưởng ${c.code}`,
-      roles: ['CLUSTER_HEAD'],
-      unitCode: c.units[0],
-    })),
+    ...clusters.map((c) => ({ username: c.head, fullName: `Cụm trưởng ${c.code}`, role: 'CLUSTER_HEAD', unitCode: c.units[0] })),
   ];
-  await pool(users, concurrency, (u) => call('POST /users', 'POST', '/users', { user: 'admin', body: u }));
+  // The units and accounts are written straight into Postgres (the sweep does the same) and their
+  // access tokens are signed here with the stack's JWT secret, as POST /auth/login signs them: a
+  // scrypt per POST /users and per login made the setup of N=10,000 take longer than its pipeline.
+  // The demo accounts (the Department, the council) log in through the API.
+  const db = new opts.pg.Client({ connectionString: opts.databaseUrl });
+  await db.connect();
+  try {
+    const hash = await opts.hashPassword(`Bench-${prefix}-${Date.now()}`); // nobody logs in as these accounts
+    for (let i = 0; i < allUnits.length; i += 5_000) {
+      const codes = allUnits.slice(i, i + 5_000);
+      await db.query(
+        `INSERT INTO unit (code, name, kind) SELECT code, 'Đơn vị thử tải ' || code, 'OTHER' FROM unnest($1::text[]) AS code`,
+        [codes],
+      );
+    }
+    for (let i = 0; i < users.length; i += 5_000) {
+      const batch = users.slice(i, i + 5_000);
+      await db.query(
+        `INSERT INTO app_user (username, password_hash, full_name, roles, unit_code)
+         SELECT u, $5, f, ARRAY[r], c FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(u, f, r, c)`,
+        [batch.map((u) => u.username), batch.map((u) => u.fullName), batch.map((u) => u.role), batch.map((u) => u.unitCode), hash],
+      );
+    }
+  } finally {
+    await db.end();
+  }
+  for (const u of users) tokens.set(u.username, signAccessToken(u.username, opts.jwtSecret, opts.jwtTtlSeconds));
   const logins = [
-    ...users.map((u) => ({ username: u.username, password })),
+    { username: 'admin', password: opts.adminPassword },
     ...['vutdkt', ...COUNCIL].map((username) => ({ username, password: opts.demoPassword })),
   ];
   await pool(logins, concurrency, async (l) => {
     const res = await call('POST /auth/login', 'POST', '/auth/login', { body: l });
     tokens.set(l.username, res.body.accessToken);
   });
+  // One request per kind of account, so a token the API would refuse fails the setup, not the run.
+  for (const u of [users[0], users[1], users.at(-1)]) await call('GET /me/tasks', 'GET', '/me/tasks', { user: u.username });
   const setupSeconds = (nowMs() - setupStarted) / 1000;
   log(`setup: ${allUnits.length} units, ${users.length} users, ${logins.length + 1} logins in ${setupSeconds.toFixed(1)}s`);
   const setup = { seconds: setupSeconds, ...rec.summary() };
