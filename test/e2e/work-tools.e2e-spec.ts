@@ -5,7 +5,7 @@
  * stored by SHA-256 and refused when the stored bytes were altered.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -485,3 +485,57 @@ describe('attachments to a dossier', () => {
     expect(Buffer.compare(repaired.body as Buffer, PDF)).toBe(0);
   });
 });
+
+  describe('refuses a file whose record was altered', () => {
+    const EVENT_ID = () => `attachment:${attachmentId}`;
+    const refusal = (why: string) => `attachment ${attachmentId} ("${NAME}") failed its integrity check (${why}); it is not served`;
+    const messageOf = (res: { body: unknown }) => JSON.parse((res.body as Buffer).toString('utf8')).message;
+    const setRowSha = (sha: string) => stack.db.dataSource.query('UPDATE nomination_attachment SET sha256 = $2 WHERE id = $1', [attachmentId, sha]);
+    /**
+     * Rewrites the SHA-256 of the attachment's audit event, as the owner of the table can behind
+     * the append-only trigger's back: the trigger is off inside this one transaction only.
+     */
+    const setEventSha = (sha: string) =>
+      stack.db.dataSource.transaction(async (tx) => {
+        await tx.query('ALTER TABLE audit_event DISABLE TRIGGER audit_event_no_update_delete');
+        await tx.query(`UPDATE audit_event SET data = jsonb_set(data, '{sha256}', to_jsonb($2::text)) WHERE event_id = $1`, [EVENT_ID(), sha]);
+        await tx.query('ALTER TABLE audit_event ENABLE TRIGGER audit_event_no_update_delete');
+      });
+
+    it('the metadata row no longer matches the SHA-256 of the audit chain', async () => {
+      const other = sha256('another file');
+      await setRowSha(other);
+      try {
+        const res = await download('vutdkt', NOMINATION, attachmentId);
+        expect(res.status).toBe(409);
+        expect(messageOf(res)).toBe(refusal('its metadata no longer matches the SHA-256 recorded in the audit chain'));
+        expect(logLines.join('')).toContain('its metadata no longer matches the SHA-256 recorded in the audit chain');
+      } finally {
+        await setRowSha(sha256(PDF));
+      }
+      expect((await download('vutdkt', NOMINATION, attachmentId)).status).toBe(200);
+    });
+
+    it('a consistent forgery (another file, the row and the audit event rewritten to match it) is given away by the chain', async () => {
+      // Without switching the append-only trigger off, the change is refused outright.
+      await expect(stack.db.dataSource.query(`UPDATE audit_event SET data = data WHERE event_id = $1`, [EVENT_ID()])).rejects.toThrow(/append-only/);
+      const forged = pdf('Bao cao da bi thay the');
+      mkdirSync(path.join(attachmentDir, sha256(forged).slice(0, 2)), { recursive: true });
+      writeFileSync(path.join(attachmentDir, sha256(forged).slice(0, 2), sha256(forged)), forged);
+      await setEventSha(sha256(forged));
+      await setRowSha(sha256(forged));
+      try {
+        const res = await download('vutdkt', NOMINATION, attachmentId);
+        expect(res.status).toBe(409);
+        expect(messageOf(res)).toBe(refusal('its audit event is missing or was altered'));
+        // (The log is JSON: the quotes around the name are escaped there.)
+        expect(logLines.join('')).toContain(`of nomination ${NOMINATION}: its audit event is missing or was altered`);
+      } finally {
+        await setEventSha(sha256(PDF));
+        await setRowSha(sha256(PDF));
+      }
+      // Put back as it was: served, and the chain verifies again.
+      expect((await download('vutdkt', NOMINATION, attachmentId)).status).toBe(200);
+      expect((await stack.get('kiemtra', '/api/v1/audit/verify')).body).toMatchObject({ ok: true });
+    });
+  });
