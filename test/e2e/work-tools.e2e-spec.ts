@@ -173,7 +173,16 @@ describe('tasks: claim, assign, hand over, release', () => {
     const note = 'Đã chuẩn bị hồ sơ đăng ký, nhờ anh/chị nộp giúp trước hạn';
     // Not the holder: 409.
     expect((await stack.post(colleague, '/api/v1/me/tasks/handover', { taskKey: key, username: holder, note })).status).toBe(409);
-    const handed = await stack.post(holder, '/api/v1/me/tasks/handover', { taskKey: key, username: colleague, note });
+    // A note of only spaces, tabs and line breaks says nothing: 400 naming the field; one too long, too.
+    for (const blank of ['   ', ' \t\n ', '']) {
+      const refused = await stack.post(holder, '/api/v1/me/tasks/handover', { taskKey: key, username: colleague, note: blank });
+      expect({ blank, status: refused.status, message: refused.body.message }).toEqual({ blank, status: 400, message: ['note must not be blank'] });
+    }
+    const tooLong = await stack.post(holder, '/api/v1/me/tasks/handover', { taskKey: key, username: colleague, note: 'x'.repeat(2001) });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.message).toEqual(['note must be shorter than or equal to 2000 characters']);
+    // The note is kept trimmed.
+    const handed = await stack.post(holder, '/api/v1/me/tasks/handover', { taskKey: key, username: colleague, note: `  ${note}\n` });
     expect(handed.status).toBe(200);
     expect(handed.body).toMatchObject({ key, assignee: colleague, assignedBy: holder, handoverNote: note });
     expect((await tasks(colleague, '?assignee=me')).map((t) => t.key)).toContain(key);
@@ -368,7 +377,9 @@ describe('comments on a nomination', () => {
     // The cluster head of the campaign's head unit sees it, and may comment.
     expect((await stack.post('cumtruong.stp-hn', `/api/v1/nominations/${NOMINATION}/comments`, { text: 'Cụm trưởng đã xem' })).status).toBe(201);
     expect((await stack.post('vutdkt', `/api/v1/nominations/${NOMINATION}/comments`, { text: '' })).status).toBe(400);
-    expect((await stack.post('vutdkt', `/api/v1/nominations/${NOMINATION}/comments`, { text: '   ' })).status).toBe(400);
+    const blank = await stack.post('vutdkt', `/api/v1/nominations/${NOMINATION}/comments`, { text: ' \n\t ' });
+    expect(blank.status).toBe(400);
+    expect(blank.body.message).toEqual(['text must not be blank']);
     expect((await stack.post('vutdkt', '/api/v1/nominations/2041:KV-TP-TW:NO-SUCH/comments', { text: 'Không có' })).status).toBe(404);
   });
 });

@@ -1,6 +1,6 @@
 /** The task list's filters and the work tools on a task (claim, assign, hand over, release, plan). */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, registerDecorator, type ValidationOptions } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, MaxLength, registerDecorator, type ValidationOptions } from 'class-validator';
 import { TASK_PRIORITIES, type TaskPriority } from '@tdkt/persistence';
 
 export const TASK_ACTIONS = [
@@ -29,6 +29,23 @@ export const SORT_ORDERS = ['asc', 'desc'] as const;
 export const TASK_KEY_PATTERN = /^[A-Z_]{1,40}(\|[A-Za-z0-9:._-]{1,120}){1,4}$/;
 const USERNAME_PATTERN = /^[A-Za-z0-9._-]{1,100}$/;
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * Free text that must say something: after trimming, not empty (a note of only spaces, tabs or
+ * line breaks is refused), with a message naming the field. Pair with @MaxLength for the bound.
+ */
+export function IsNotBlank(options: ValidationOptions = {}): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isNotBlank',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { message: `${String(propertyName)} must not be blank`, ...options },
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && value.trim().length > 0,
+      },
+    });
+}
 
 /** A real calendar date YYYY-MM-DD (2026-02-30 is refused), with a message naming the field. */
 function IsCalendarDate(options: ValidationOptions = {}): PropertyDecorator {
@@ -99,9 +116,9 @@ export class AssignTaskDto extends TaskKeyDto {
 }
 
 export class HandoverTaskDto extends AssignTaskDto {
-  @ApiProperty({ example: 'Đã kiểm tra biên bản họp cụm, còn thiếu báo cáo tài chính', minLength: 1, maxLength: 2000 })
+  @ApiProperty({ example: 'Đã kiểm tra biên bản họp cụm, còn thiếu báo cáo tài chính', minLength: 1, maxLength: 2000, description: 'not blank; kept trimmed' })
   @IsString()
-  @MinLength(1)
+  @IsNotBlank()
   @MaxLength(2000)
   note!: string;
 }

@@ -168,7 +168,7 @@ export class TasksService {
       this.dataSource,
       `UPDATE task_assignment SET assignee = $3, assigned_by = $2, assigned_at = now(), handover_note = $4, updated_by = $2, updated_at = now()
         WHERE task_key = $1 AND assignee = $2 RETURNING task_key`,
-      [key, actor.username, dto.username, dto.note.normalize('NFC')],
+      [key, actor.username, dto.username, dto.note.normalize('NFC').trim()],
     );
     if (moved.length === 0) throw new ConflictException(`you do not hold task ${key} (held by ${(await this.holderOf(key)) ?? 'nobody'}); claim it first`);
     return this.taskFor(actor, key);

@@ -119,7 +119,6 @@ export class DossierService {
     const nomination = await this.visible(id, actor);
     const commentId = randomUUID();
     const clean = text.normalize('NFC');
-    if (!clean.trim()) throw new BadRequestException('text must not be blank');
     const role = COMMENT_ROLES.find((r) => actor.roles.includes(r)) ?? null;
     const event = await this.dataSource.transaction((tx) =>
       appendAuditEvent(tx, this.event(`comment:${commentId}`, 'COMMENT_ADDED', nomination, actor, role, clean, requestId, { commentId })),

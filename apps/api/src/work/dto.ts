@@ -1,12 +1,13 @@
 /** Comments on a nomination and attachments to its dossier: inputs and answers. */
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, MaxLength, MinLength } from 'class-validator';
+import { IsString, MaxLength } from 'class-validator';
 import { ATTACHMENT_KINDS, type AttachmentKind } from '@tdkt/persistence';
+import { IsNotBlank } from '../me/dto';
 
 export class CommentDto {
-  @ApiProperty({ example: 'Đề nghị bổ sung báo cáo thành tích năm 2025', minLength: 1, maxLength: 5000 })
+  @ApiProperty({ example: 'Đề nghị bổ sung báo cáo thành tích năm 2025', minLength: 1, maxLength: 5000, description: 'not blank' })
   @IsString()
-  @MinLength(1)
+  @IsNotBlank()
   @MaxLength(5000)
   text!: string;
 }
