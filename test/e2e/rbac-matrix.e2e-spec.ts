@@ -65,6 +65,8 @@ const RULES: Record<string, Rule> = {
   'GET /api/v1/campaigns/:id/vote': 'any',
   'GET /api/v1/campaigns/:id/vote/receipts/:receipt': 'any',
   'GET /api/v1/campaigns/:id/vote/ballot-box': 'any',
+  'GET /api/v1/rule-sets': 'any',
+  'GET /api/v1/rule-sets/:id': 'any',
   'GET /api/v1/nominations': 'any',
   'GET /api/v1/nominations/:id': 'any',
   'GET /api/v1/nominations/:id/history': 'any',

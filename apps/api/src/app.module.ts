@@ -21,7 +21,7 @@ import { AuditController, AuditService } from './audit/audit';
 import { AuthController, AuthService, LoginThrottlerGuard } from './auth/auth';
 import { Metrics } from './common/metrics';
 import { MetricsController } from './health/metrics';
-import { CampaignsController, CampaignsService } from './campaigns/campaigns';
+import { CampaignsController, CampaignsService, RuleSetsController } from './campaigns/campaigns';
 import { CouncilController, CouncilService } from './council/council';
 import { GovernmentController, GovernmentService } from './government/government';
 import { HealthController } from './health/health';
@@ -87,6 +87,7 @@ export class AppModule {
         HealthController,
         OrgController,
         CampaignsController,
+        RuleSetsController,
         NominationsController,
         CouncilController,
         GovernmentController,

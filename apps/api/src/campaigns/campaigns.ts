@@ -4,7 +4,9 @@
  * scope against the read model, then hands the decision to the campaign workflow.
  */
 import { BadRequestException, Body, ConflictException, Controller, ForbiddenException, Get, Inject, Injectable, NotFoundException, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { createHash, randomBytes } from 'node:crypto';
 import { In, type DataSource } from 'typeorm';
 import {
@@ -18,7 +20,20 @@ import {
   type CampaignInput,
   type CampaignView,
 } from '@tdkt/contracts';
-import { campaignId, campaignWorkflowId, DEFAULT_RULE_SET_ID, findRuleSet, validateClusterBallot, validateRunoffBallot, type Actor } from '@tdkt/domain';
+import {
+  campaignId,
+  campaignWorkflowId,
+  clusterCounting,
+  councilCounting,
+  DEFAULT_RULE_SET_ID,
+  findRuleSet,
+  listRuleSets,
+  validateClusterBallot,
+  validateRunoffBallot,
+  type Actor,
+  type ClusterVoteResult,
+  type RuleSet,
+} from '@tdkt/domain';
 import { CampaignEntity, derivedReceipt, loadBallotKey, NominationEntity, sealBallot, UnitEntity } from '@tdkt/persistence';
 import { Action, Roles, type ActionContext } from '../common/auth';
 import { NoStoredResponse } from '../common/idempotency.interceptor';
@@ -234,7 +249,7 @@ export class CampaignsService {
   }
 
   async closeVote(id: string, ctx: ActionContext) {
-    await this.requireHead(id, ctx.actor);
+    const campaign = await this.requireHead(id, ctx.actor);
     const vote = await this.workflows.update(campaignWorkflowId(id), closeVoteUpdate, { actor: ctx.actor, requestId: ctx.requestId }, ctx.updateId, 'closing the vote');
     if (vote.status === 'CLOSED') {
       // The result moves every member's nomination (to review or NOT_SELECTED): let reads see it.
@@ -251,6 +266,9 @@ export class CampaignsService {
       problems: vote.result?.problems ?? [],
       abstentions: vote.result?.abstentions ?? { MINISTRY_FLAG: 0, GOVERNMENT_FLAG: 0 },
       thresholdBase: vote.result?.thresholdBase ?? null,
+      // The tally's per-title quorum (the campaign view's type does not name it; it is stored with the result).
+      quorumMet: (vote.result as Partial<ClusterVoteResult> | null)?.quorumMet ?? null,
+      counting: clusterCounting(this.ruleSetOf(campaign).clusterVote),
       ineligible: vote.result?.ineligible ?? [],
     };
   }
@@ -281,9 +299,12 @@ export class CampaignsService {
     return { campaignId: id, items: rows.map((r) => ({ round: r.round, receiptHash: r.receipt_hash, choices: r.choices })) };
   }
 
+  /** The vote (its result once closed), with how the campaign's rule set counts it: base kind, abstentions, self votes. */
   async vote(id: string, actor: Actor) {
     const view = await this.get(id, actor);
-    return view.vote ?? { status: 'NOT_OPENED', ballotsCast: 0, votedUnits: [], result: null };
+    const ruleSet = findRuleSet(view.ruleSet.id, view.ruleSet.version);
+    const counting = ruleSet ? clusterCounting(ruleSet.clusterVote) : null;
+    return { ...(view.vote ?? { status: 'NOT_OPENED', ballotsCast: 0, votedUnits: [], result: null }), counting };
   }
 }
 
@@ -369,5 +390,72 @@ export class CampaignsController {
   @Get(':id/vote')
   vote(@Param('id') id: string, @Action() ctx: ActionContext) {
     return this.campaigns.vote(id, ctx.actor);
+  }
+}
+
+/** A rule set as GET /rule-sets shows it: every setting, how it counts (defaults resolved), and whether a new campaign gets it. */
+function ruleSetView(r: RuleSet) {
+  return {
+    ...r,
+    newest: findRuleSet(r.id)?.version === r.version,
+    counting: { clusterVote: clusterCounting(r.clusterVote), council: councilCounting(r.council) },
+  };
+}
+
+export class RuleSetQueryDto {
+  @ApiPropertyOptional({ example: 1, description: 'a pinned version; absent: the newest' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  version?: number;
+}
+
+const RULE_SET_SCHEMA = {
+  type: 'object',
+  required: ['id', 'version', 'description', 'clusterVote', 'council', 'newest', 'counting'],
+  properties: {
+    id: { type: 'string', example: 'strict' },
+    version: { type: 'integer', example: 1 },
+    description: { type: 'string' },
+    clusterVote: { type: 'object', description: 'quorum, selection threshold, allowSelfVote, abstentions, abstentionsInQuorum (absent: the default)' },
+    council: { type: 'object', description: 'quorum, flagThreshold, abstentions, abstentionsInQuorum, conflicts, conflictsInQuorum (absent: the default)' },
+    eligibility: { type: 'object' },
+    governmentFlag: { type: 'object' },
+    reminders: { type: 'object' },
+    deadlines: { type: 'object' },
+    newest: { type: 'boolean', description: 'a campaign started with this id now gets this version' },
+    counting: {
+      type: 'object',
+      description: 'how votes are counted, every setting resolved: clusterVote {allowSelfVote, base, abstentions, abstentionsInQuorum}, council {base, abstentions, abstentionsInQuorum, conflicts, conflictsInQuorum}',
+    },
+  },
+};
+
+/**
+ * The versioned rule sets (bộ quy tắc) a campaign can be started with (`ruleSet` of POST
+ * /campaigns: the newest version of that id is pinned to the campaign), and the pinned versions of
+ * campaigns already running. Read-only: rule sets are code, a new one is a new version.
+ */
+@ApiTags('rule-sets')
+@ApiBearerAuth()
+@Controller('rule-sets')
+export class RuleSetsController {
+  @Get()
+  @ApiOperation({ summary: 'every rule set and version, by id then version' })
+  @ApiOkResponse({ description: '{ items, total }', schema: { type: 'object', required: ['items', 'total'], properties: { items: { type: 'array', items: RULE_SET_SCHEMA }, total: { type: 'integer' } } } })
+  list() {
+    const items = [...listRuleSets()].sort((a, b) => a.id.localeCompare(b.id) || a.version - b.version).map(ruleSetView);
+    return { items, total: items.length };
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'one rule set: its newest version, or ?version=' })
+  @ApiOkResponse({ schema: RULE_SET_SCHEMA })
+  get(@Param('id') id: string, @Query() q: RuleSetQueryDto) {
+    const ruleSet = findRuleSet(id, q.version);
+    if (!ruleSet) throw new NotFoundException(`no rule set ${id}${q.version === undefined ? '' : ` version ${q.version}`}`);
+    return ruleSetView(ruleSet);
   }
 }
