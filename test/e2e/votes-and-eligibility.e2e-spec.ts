@@ -176,11 +176,15 @@ describe('votes with abstentions and conflicts of interest; a prior title from t
     expectStatus(res, 200);
     const html = res.text;
     expect(html).toContain('<th>Không biểu quyết</th><th>Xung đột lợi ích</th><th>Cơ sở tính tỷ lệ</th>');
-    // STP-HN, Ministry flag: 6 for, 1 against, 1 abstention, 1 conflict; base 9 present − 1 conflict.
+    // STP-HN, Ministry flag: 6 for, 1 against, 1 abstention, 1 conflict; base 9 present − 1 conflict,
+    // and the member with the conflict is out of the nomination's quorum too (8 of 8).
+    const leftOut = 'túc số xét danh hiệu: 8/8 thành viên (1 có xung đột lợi ích không tính vào số thành viên)';
     expect(html).toContain(
-      '<td>Cờ thi đua ngành Tư pháp</td><td class="n">6</td><td class="n">1</td><td class="n">1</td><td class="n">1</td><td><b>8</b> (9 thành viên có mặt − 1 có xung đột lợi ích); cần ít nhất 6 phiếu đồng ý</td><td class="n">75.0 %</td><td>Thông qua</td>',
+      `<td>Cờ thi đua ngành Tư pháp</td><td class="n">6</td><td class="n">1</td><td class="n">1</td><td class="n">1</td><td><b>8</b> (9 thành viên có mặt − 1 có xung đột lợi ích); cần ít nhất 6 phiếu đồng ý; ${leftOut}</td><td class="n">75.0 %</td><td>Thông qua</td>`,
     );
-    expect(html).toContain('<td class="n">5</td><td class="n">0</td><td class="n">2</td><td class="n">1</td><td><b>8</b> (9 thành viên có mặt − 1 có xung đột lợi ích); cần ít nhất 6 phiếu đồng ý</td><td class="n">62.5 %</td><td>Không thông qua</td>');
+    expect(html).toContain(
+      `<td class="n">5</td><td class="n">0</td><td class="n">2</td><td class="n">1</td><td><b>8</b> (9 thành viên có mặt − 1 có xung đột lợi ích); cần ít nhất 6 phiếu đồng ý; ${leftOut}</td><td class="n">62.5 %</td><td>Không thông qua</td>`,
+    );
     expect(html).toContain('hoidong1 (lý do: Nguyên Giám đốc Sở Tư pháp Hà Nội)');
     expect(html).toContain('hoidong2 (lý do: Có người thân công tác tại đơn vị)');
     expect(html).toContain('phiếu không biểu quyết được tính là có mặt, không đồng ý');

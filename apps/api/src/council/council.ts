@@ -16,7 +16,7 @@ import {
   type CouncilSessionInput,
   type CouncilSessionView,
 } from '@tdkt/contracts';
-import { councilSessionWorkflowId, TITLES, type Title } from '@tdkt/domain';
+import { councilCounting, councilSessionWorkflowId, findRuleSet, TITLES, type Title } from '@tdkt/domain';
 import { CouncilSessionEntity, NominationEntity, UnitEntity } from '@tdkt/persistence';
 import { Action, Roles, type ActionContext } from '../common/auth';
 import { ReadModel } from '../common/read-model';
@@ -84,6 +84,22 @@ export class CouncilService {
     if (notWaiting.length) {
       throw new ConflictException(`nominations not waiting for the council: ${notWaiting.map((n) => `${n.id} (${n.stage})`).join(', ')}`);
     }
+    // A sitting counts every vote under one rule set (the first nomination's): nominations whose
+    // rule sets count the council's votes differently (quorum, threshold, abstentions, conflicts)
+    // need sittings of their own.
+    const first = nominations.find((n) => n.id === dto.nominationIds[0])!;
+    const councilRules = (ref: { id: string; version: number }) => {
+      const council = findRuleSet(ref.id, ref.version)?.council;
+      return council ? JSON.stringify({ quorum: council.quorum, flagThreshold: council.flagThreshold, counting: councilCounting(council) }) : `unknown ${ref.id}@${ref.version}`;
+    };
+    const counted = councilRules(first.view.ruleSet);
+    const otherRules = nominations.filter((n) => councilRules(n.view.ruleSet) !== counted);
+    if (otherRules.length) {
+      const ref = (n: NominationEntity) => `${n.view.ruleSet.id} v${n.view.ruleSet.version}`;
+      throw new BadRequestException(
+        `nominationIds: ${otherRules.map((n) => `${n.id} (${ref(n)})`).join(', ')} are under rule sets whose council counts votes differently from ${ref(first)} of ${first.id}; open a sitting per rule set`,
+      );
+    }
     const [{ total }] = await this.dataSource.query(
       "SELECT count(*)::int AS total FROM app_user WHERE active AND roles && ARRAY['COUNCIL_MEMBER','COUNCIL_CHAIR']::text[]",
     );
@@ -101,7 +117,7 @@ export class CouncilService {
         year: dto.year,
         items,
         membersTotal: total,
-        ruleSet: nominations[0].view.ruleSet,
+        ruleSet: first.view.ruleSet,
         openedBy: ctx.actor,
         requestId: ctx.requestId,
       };

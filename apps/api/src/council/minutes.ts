@@ -4,7 +4,7 @@
  * nomination and title, in Vietnamese. Who voted how is never shown (secret ballot).
  */
 import type { CouncilSessionItemView, CouncilSessionView, CouncilTitleOutcomeView } from '@tdkt/contracts';
-import { findRuleSet, type RuleSet, type Title } from '@tdkt/domain';
+import { councilCounting, findRuleSet, type RuleSet, type Title } from '@tdkt/domain';
 
 const TITLE_NAMES: Record<Title, string> = {
   MINISTRY_FLAG: 'Cờ thi đua ngành Tư pháp',
@@ -28,32 +28,63 @@ const BASE_NAMES: Record<CouncilTitleOutcomeView['baseKind'], string> = {
   BALLOTS_CAST: 'phiếu biểu quyết',
 };
 
-/** The base the threshold was measured against, and what was left out of it. */
+/** The base the threshold was measured against, what was left out of it (or added), and the title's own quorum. */
 function describeBase(o: CouncilTitleOutcomeView, session: CouncilSessionView): string {
   const start = { PRESENT: session.membersPresent ?? 0, ALL_MEMBERS: session.membersTotal, BALLOTS_CAST: o.approve + o.reject + o.abstain }[o.baseKind];
-  const conflicts = o.baseKind === 'BALLOTS_CAST' ? 0 : o.excludedFromBase.conflicts;
+  const conflictsOut = o.baseKind === 'BALLOTS_CAST' ? 0 : o.excludedFromBase.conflicts;
+  // Members with a conflict cast no ballot: counted as present, they join a BALLOTS_CAST base as ballots not approving.
+  const conflictsIn = o.baseKind === 'BALLOTS_CAST' && o.excludedFromBase.conflicts === 0 ? o.conflicts : 0;
   const parts = [
-    ...(conflicts ? [` − ${conflicts} có xung đột lợi ích`] : []),
+    ...(conflictsOut ? [` − ${conflictsOut} có xung đột lợi ích`] : []),
+    ...(conflictsIn ? [` + ${conflictsIn} có xung đột lợi ích (tính là không đồng ý)`] : []),
     ...(o.excludedFromBase.abstentions ? [` − ${o.excludedFromBase.abstentions} không biểu quyết`] : []),
   ];
   const base = parts.length ? `<b>${o.base}</b> (${start} ${BASE_NAMES[o.baseKind]}${parts.join('')})` : `<b>${o.base}</b> ${BASE_NAMES[o.baseKind]}`;
-  return `${base}${o.required === null ? '' : `; cần ít nhất ${o.required} phiếu đồng ý`}${o.quorumMet ? '' : '; không đủ số thành viên để xét hồ sơ này'}`;
+  return `${base}${o.required === null ? '' : `; cần ít nhất ${o.required} phiếu đồng ý`}${describeQuorum(o, session)}${o.quorumMet ? '' : '; không đủ số thành viên để xét hồ sơ này'}`;
 }
 
-/** How the rule set counts abstentions and conflicts, and its threshold, in words. */
+/**
+ * The title's own quorum, when abstentions or conflicts were left out of it (otherwise it is the
+ * sitting's, given with the attendance): members counted present / members it is measured against.
+ */
+function describeQuorum(o: CouncilTitleOutcomeView, session: CouncilSessionView): string {
+  const out = o.excludedFromQuorum;
+  if (!out || out.abstentions + out.conflicts === 0) return '';
+  const leftOutOfMembers = session.membersTotal - o.members;
+  const parts = [
+    ...(out.abstentions ? [`${out.abstentions} không biểu quyết tính là vắng mặt`] : []),
+    ...(leftOutOfMembers ? [`${leftOutOfMembers} có xung đột lợi ích không tính vào số thành viên`] : []),
+    ...(out.conflicts - leftOutOfMembers > 0 ? [`${out.conflicts - leftOutOfMembers} có xung đột lợi ích tính là vắng mặt`] : []),
+  ];
+  return `; túc số xét danh hiệu: ${o.present}/${o.members} thành viên (${parts.join(', ')})`;
+}
+
+/** How the rule set counts abstentions and conflicts, for the quorum and the base, and its threshold, in words. */
 function describeRules(rules: RuleSet['council'] | undefined): string {
   if (!rules) return '';
   const t = rules.flagThreshold;
+  const c = councilCounting(rules);
   const pct = ((t.share.num * 100) / t.share.den).toLocaleString('vi-VN', { maximumFractionDigits: 1 });
   const threshold = `${t.inclusive ? 'từ' : 'trên'} ${pct} % ${BASE_NAMES[t.base]}`;
-  const abstentions =
-    (rules.abstentions ?? 'COUNT_AS_PRESENT_NOT_APPROVING') === 'EXCLUDE_FROM_BASE'
-      ? 'phiếu không biểu quyết không tính vào cơ sở tính tỷ lệ'
-      : 'phiếu không biểu quyết được tính là có mặt, không đồng ý';
+  const abstentions = {
+    COUNT_AS_PRESENT_NOT_APPROVING: {
+      COUNT_AS_PRESENT: 'phiếu không biểu quyết được tính là có mặt, không đồng ý',
+      COUNT_AS_ABSENT: 'phiếu không biểu quyết được tính vào cơ sở tính tỷ lệ (không đồng ý) nhưng không tính vào túc số',
+    },
+    EXCLUDE_FROM_BASE: {
+      COUNT_AS_PRESENT: 'phiếu không biểu quyết không tính vào cơ sở tính tỷ lệ',
+      COUNT_AS_ABSENT: 'phiếu không biểu quyết không tính vào cơ sở tính tỷ lệ và không tính vào túc số',
+    },
+  }[c.abstentions][c.abstentionsInQuorum];
+  const quorumOfConflicts = { LEAVE_OUT: 'không tính vào số thành viên', COUNT_AS_PRESENT: 'được tính là có mặt', COUNT_AS_ABSENT: 'được tính là vắng mặt' }[c.conflictsInQuorum];
   const conflicts =
-    (rules.conflicts ?? 'EXCLUDE_FROM_BASE') === 'EXCLUDE_FROM_BASE'
+    c.conflicts === 'EXCLUDE_FROM_BASE' && c.conflictsInQuorum === 'LEAVE_OUT'
       ? 'thành viên có xung đột lợi ích không biểu quyết và không tính vào số thành viên khi xét hồ sơ đó'
-      : 'thành viên có xung đột lợi ích không biểu quyết, được tính là có mặt, không đồng ý';
+      : c.conflicts === 'COUNT_AS_PRESENT_NOT_APPROVING' && c.conflictsInQuorum === 'COUNT_AS_PRESENT'
+        ? 'thành viên có xung đột lợi ích không biểu quyết, được tính là có mặt, không đồng ý'
+        : `thành viên có xung đột lợi ích không biểu quyết; về túc số, ${quorumOfConflicts}; về cơ sở tính tỷ lệ, ${
+            c.conflicts === 'EXCLUDE_FROM_BASE' ? 'không được tính' : 'được tính là không đồng ý'
+          }`;
   return `<p>Danh hiệu được thông qua khi đạt ${threshold}; ${abstentions}; ${conflicts}.</p>`;
 }
 
