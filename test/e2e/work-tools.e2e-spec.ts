@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import { eventually } from '../support/eventually';
 import { ADMIN, DEMO_PASSWORD, startStack, type Stack } from '../support/stack';
 
 jest.setTimeout(180_000);
@@ -301,6 +302,9 @@ describe('tasks: due dates, priorities, filters and sort', () => {
       ['?assignee=everyone', /^assignee must be one of me, unassigned, others/],
       ['?action=DANCE', /^action must be one of/],
       ['?colour=red', /colour should not exist/],
+      ['?pageSize=501', /^pageSize must be a whole number from 1 to 500/],
+      ['?pageSize=ten', /^pageSize must be a whole number from 1 to 500/],
+      ['?page=0', /^page must be a whole number from 1/],
     ] as const) {
       const res = await stack.get('canbo.stp-hn', `/api/v1/me/tasks${query}`);
       expect({ query, status: res.status }).toEqual({ query, status: 400 });
@@ -331,6 +335,180 @@ describe('tasks: due dates, priorities, filters and sort', () => {
     expect((await tasks('canbo.stp-hcm')).find((t) => t.key === fresh)).toMatchObject({ priority: 'HIGH', dueDate: '2099-02-01', assignee: null });
     // But not one of another unit.
     expect((await stack.post('thutruong.stp-hcm', '/api/v1/me/tasks/plan', { taskKey: registerKey(2042), priority: 'LOW' })).status).toBe(404);
+  });
+});
+
+describe('a claim binds the action the task stands for', () => {
+  const YEAR = 2045;
+  const C = campaign(YEAR);
+  const HN = `${C}:STP-HN`;
+  const HCM = `${C}:STP-HCM`;
+  const CHAIR2 = 'chutich2';
+  const heldBy = (key: string, holder: string) => `task ${key} is held by ${holder}: only they may do it now (ask them to hand it over or release it)`;
+  /** The task_assignment row of a key (undefined once the task is done). */
+  const rowOf = async (key: string): Promise<{ assignee: string | null; due_date: string | null } | undefined> =>
+    (await stack.db.dataSource.query('SELECT assignee, due_date::text AS due_date FROM task_assignment WHERE task_key = $1', [key]))[0];
+  const claim = (username: string, taskKey: string) => stack.post(username, '/api/v1/me/tasks/claim', { taskKey });
+  const keysOf = async (username: string, query = '') => (await tasks(username, query)).map((t) => t.key);
+  const review = (username: string, id: string, decision: string) => stack.post(username, `/api/v1/nominations/${id}/review`, { decision, reason: 'Thiếu biên bản họp cụm' });
+  const amend = (username: string) =>
+    stack.post(username, `/api/v1/nominations/${HN}/amendment`, { achievementReport: 'Báo cáo đã bổ sung biên bản họp cụm', note: 'Bổ sung biên bản' });
+  const stageOf = async (id: string) => (await stack.get('vutdkt', `/api/v1/nominations/${id}`)).body.stage as string;
+
+  beforeAll(async () => {
+    await startCampaign(YEAR, 40);
+    const created = await stack.post(ADMIN.username, '/api/v1/users', {
+      username: CHAIR2,
+      password: DEMO_PASSWORD,
+      fullName: 'Phó Chủ tịch Hội đồng Thi đua - Khen thưởng',
+      roles: ['COUNCIL_CHAIR'],
+    });
+    if (created.status !== 201) throw new Error(`user: ${created.status} ${JSON.stringify(created.body)}`);
+  });
+
+  it("a claimed registration is refused to the colleague with 409 naming the holder; another unit's goes its own way; the holder's clears the task", async () => {
+    const key = registerKey(YEAR);
+    const path = `/api/v1/campaigns/${C}/registrations`;
+    expect((await claim('canbo.stp-hn', key)).status).toBe(200);
+    const refused = await stack.post(OFFICER2, path, { unitCode: 'STP-HN', targetTitles: ['MINISTRY_FLAG'] });
+    expect(refused.status).toBe(409);
+    expect(refused.body.message).toBe(heldBy(key, 'canbo.stp-hn'));
+    // An officer for whom it is not a task gets the route's own answer (another unit: 403), not the holder's name.
+    const otherUnit = await stack.post('canbo.stp-hcm', path, { unitCode: 'STP-HN', targetTitles: ['MINISTRY_FLAG'] });
+    expect(otherUnit.status).toBe(403);
+    expect(JSON.stringify(otherUnit.body)).not.toContain('canbo.stp-hn');
+    // The holder's registration goes through, and the task with its claim is gone.
+    expect((await stack.post('canbo.stp-hn', path, { unitCode: 'STP-HN', targetTitles: ['MINISTRY_FLAG'] })).status).toBe(201);
+    expect(await rowOf(key)).toBeUndefined();
+    expect(await keysOf(OFFICER2)).not.toContain(key);
+    // A task nobody holds stays open to everyone who has it.
+    expect((await stack.post('canbo.stp-hcm', path, { unitCode: 'STP-HCM', targetTitles: ['MINISTRY_FLAG'] })).status).toBe(201);
+  });
+
+  it("reviewer A claims; reviewer B's review is 409 naming A; A's review goes through and the task is gone", async () => {
+    // Through the cluster vote to the Department: both units self-assess, both are voted for.
+    for (const unit of MEMBERS) {
+      await eventually(async () => {
+        const res = await stack.post(`canbo.${unit.toLowerCase()}`, `/api/v1/nominations/${C}:${unit}/self-assessment`, { score: 95, achievementReport: `Báo cáo thành tích năm ${YEAR}` });
+        expect(res.status).toBe(201);
+      }, 30_000, 250);
+    }
+    await eventually(async () => expect((await stack.post('cumtruong.stp-hn', `/api/v1/campaigns/${C}/vote/open`, { ministryFlagSeats: 2, governmentFlagSeats: 0 })).status).toBe(201), 30_000, 250);
+    for (const unit of MEMBERS) {
+      const ballot = await stack.post(`thutruong.${unit.toLowerCase()}`, `/api/v1/campaigns/${C}/vote/ballots`, { unitCode: unit, ministryFlag: MEMBERS, governmentFlag: [] });
+      expect(ballot.status).toBe(201);
+    }
+    expect((await stack.post('cumtruong.stp-hn', `/api/v1/campaigns/${C}/vote/close`, {})).status).toBe(201);
+    const key = `REVIEW|${HN}|STP-HN`;
+    await eventually(async () => expect(await keysOf('vutdkt2')).toEqual(expect.arrayContaining([key, `REVIEW|${HCM}|STP-HCM`])), 30_000, 250);
+
+    expect((await claim('vutdkt', key)).status).toBe(200);
+    expect((await tasks('vutdkt2')).find((t) => t.key === key)?.assignee).toBe('vutdkt');
+    const refused = await review('vutdkt2', HN, 'RETURN');
+    expect(refused.status).toBe(409);
+    expect(refused.body.message).toBe(heldBy(key, 'vutdkt'));
+    expect(await stageOf(HN)).toBe('DEPARTMENT_REVIEW');
+    // The holder's review, with an Idempotency-Key: it goes through, and its retry is the same answer.
+    const returned = await stack.post('vutdkt', `/api/v1/nominations/${HN}/review`, { decision: 'RETURN', reason: 'Thiếu biên bản họp cụm' }, { 'Idempotency-Key': 'review-hn-1' });
+    expect(returned.status).toBe(201);
+    expect(returned.body.stage).toBe('AMENDMENT');
+    const retried = await stack.post('vutdkt', `/api/v1/nominations/${HN}/review`, { decision: 'RETURN', reason: 'Thiếu biên bản họp cụm' }, { 'Idempotency-Key': 'review-hn-1' });
+    expect(retried.headers['idempotent-replayed']).toBe('true');
+    expect(retried.status).toBe(201);
+    expect(await rowOf(key)).toBeUndefined();
+    await eventually(async () => {
+      for (const who of ['vutdkt', 'vutdkt2']) expect(await keysOf(who)).not.toContain(key);
+    });
+    // An unclaimed review is open to every reviewer.
+    expect((await review('vutdkt2', HCM, 'APPROVE')).status).toBe(201);
+  });
+
+  it('a second round is a new task: after a second RETURN the amendment starts unclaimed and unplanned', async () => {
+    const round1 = `SUBMIT_AMENDMENT|${HN}|STP-HN`;
+    await eventually(async () => expect(await keysOf('canbo.stp-hn')).toContain(round1));
+    expect((await claim('canbo.stp-hn', round1)).status).toBe(200);
+    expect((await stack.post('canbo.stp-hn', '/api/v1/me/tasks/plan', { taskKey: round1, dueDate: '2099-05-01', priority: 'HIGH' })).status).toBe(200);
+    const refused = await amend(OFFICER2);
+    expect(refused.status).toBe(409);
+    expect(refused.body.message).toBe(heldBy(round1, 'canbo.stp-hn'));
+    expect((await amend('canbo.stp-hn')).status).toBe(201);
+    expect(await rowOf(round1)).toBeUndefined();
+
+    // The second review is a task of its own (round 2), which nobody holds yet.
+    const review2 = `REVIEW|${HN}|STP-HN|r2`;
+    await eventually(async () => expect((await tasks('vutdkt')).find((t) => t.action === 'REVIEW' && t.subjectId === HN)).toMatchObject({ key: review2, assignee: null, dueDate: null }));
+    expect((await claim('vutdkt2', review2)).status).toBe(200);
+    expect((await stack.post('vutdkt2', '/api/v1/me/tasks/plan', { taskKey: review2, dueDate: '2099-06-01', priority: 'URGENT' })).status).toBe(200);
+    expect((await review('vutdkt', HN, 'RETURN')).body.message).toBe(heldBy(review2, 'vutdkt2'));
+    expect((await review('vutdkt2', HN, 'RETURN')).status).toBe(201);
+    expect(await rowOf(review2)).toBeUndefined();
+
+    // The second amendment: a new key, no holder, no plan; the first round's key is gone for good.
+    const round2 = `SUBMIT_AMENDMENT|${HN}|STP-HN|r2`;
+    await eventually(async () => {
+      const amendment = (await tasks(OFFICER2)).filter((t) => t.action === 'SUBMIT_AMENDMENT' && t.subjectId === HN);
+      expect(amendment).toEqual([expect.objectContaining({ key: round2, assignee: null, assignedBy: null, handoverNote: null, dueDate: null, followUpDate: null, priority: 'NORMAL' })]);
+    });
+    expect(await keysOf('canbo.stp-hn')).not.toContain(round1);
+    // Nobody holds it: any of the unit's officers may amend.
+    expect((await amend(OFFICER2)).status).toBe(201);
+  });
+
+  it('a task beyond the 500th is claimed by its key, and the list pages through every task', async () => {
+    const review3 = `REVIEW|${HN}|STP-HN|r3`;
+    await eventually(async () => expect(await keysOf('vutdkt', '?action=REVIEW')).toContain(review3));
+    // 600 other nominations waiting for the Department, all older than this one (read-model rows only).
+    await stack.db.dataSource.query(
+      `INSERT INTO nomination (id, campaign_id, year, cluster_code, unit_code, stage, titles, view, version, updated_at)
+       SELECT $1 || lpad(g::text, 4, '0'), campaign_id, year, cluster_code, 'SYN-' || lpad(g::text, 4, '0'), 'DEPARTMENT_REVIEW', titles, view, 1,
+              timestamptz '2001-01-01 00:00:00+00' + make_interval(secs => g)
+         FROM nomination, generate_series(1, 600) g WHERE id = $2`,
+      [`${YEAR}:SYN:`, HN],
+    );
+    try {
+      const pages = await Promise.all([1, 2, 3].map((page) => stack.get('vutdkt', `/api/v1/me/tasks?action=REVIEW&pageSize=250&page=${page}`)));
+      expect(pages.map((p) => [p.status, p.body.items.length, p.body.total, p.body.pageSize])).toEqual([
+        [200, 250, 601, 250],
+        [200, 250, 601, 250],
+        [200, 101, 601, 250],
+      ]);
+      const keys = pages.flatMap((p) => p.body.items.map((t: TaskView) => t.key));
+      expect(new Set(keys).size).toBe(601);
+      expect(keys).toContain(review3);
+      // By default, one page of at most 500.
+      const first = await stack.get('vutdkt', '/api/v1/me/tasks?action=REVIEW');
+      expect([first.body.items.length, first.body.total, first.body.page, first.body.pageSize]).toEqual([500, 601, 1, 500]);
+      // The 601st nomination by age: claimed (and refused to the other reviewer) by its key.
+      const claimed = await claim('vutdkt', review3);
+      expect(claimed.status).toBe(200);
+      expect(claimed.body).toMatchObject({ key: review3, assignee: 'vutdkt' });
+      expect((await claim('vutdkt2', review3)).status).toBe(409);
+      expect((await stack.post('vutdkt', '/api/v1/me/tasks/release', { taskKey: review3 })).status).toBe(200);
+    } finally {
+      await stack.db.dataSource.query('DELETE FROM nomination WHERE id LIKE $1', [`${YEAR}:SYN:%`]);
+    }
+  });
+
+  it('council chairs: a sitting to open or to close that one chair claimed is refused to the other', async () => {
+    const openKey = `OPEN_COUNCIL_SESSION|${HCM}|STP-HCM`;
+    await eventually(async () => expect(await keysOf(CHAIR2)).toContain(openKey));
+    expect((await claim('chutich', openKey)).status).toBe(200);
+    const refused = await stack.post(CHAIR2, '/api/v1/council-sessions', { year: YEAR, nominationIds: [HCM] });
+    expect(refused.status).toBe(409);
+    expect(refused.body.message).toBe(heldBy(openKey, 'chutich'));
+    const opened = await stack.post('chutich', '/api/v1/council-sessions', { year: YEAR, nominationIds: [HCM] });
+    expect(opened.status).toBe(201);
+    expect(await rowOf(openKey)).toBeUndefined();
+
+    const closeKey = `CLOSE_COUNCIL_SESSION|${opened.body.id}`;
+    expect(await keysOf('chutich')).toContain(closeKey);
+    expect((await claim(CHAIR2, closeKey)).status).toBe(200);
+    const notTheirs = await stack.post('chutich', `/api/v1/council-sessions/${opened.body.id}/close`, { membersPresent: opened.body.membersTotal });
+    expect(notTheirs.status).toBe(409);
+    expect(notTheirs.body.message).toBe(heldBy(closeKey, CHAIR2));
+    expect((await stack.post(CHAIR2, `/api/v1/council-sessions/${opened.body.id}/close`, { membersPresent: opened.body.membersTotal })).status).toBe(201);
+    expect(await rowOf(closeKey)).toBeUndefined();
+    await eventually(async () => expect(await keysOf('chutich')).not.toContain(closeKey));
   });
 });
 
@@ -495,7 +673,6 @@ describe('attachments to a dossier', () => {
     expect(repaired.status).toBe(200);
     expect(Buffer.compare(repaired.body as Buffer, PDF)).toBe(0);
   });
-});
 
   describe('refuses a file whose record was altered', () => {
     const EVENT_ID = () => `attachment:${attachmentId}`;
@@ -550,3 +727,4 @@ describe('attachments to a dossier', () => {
       expect((await stack.get('kiemtra', '/api/v1/audit/verify')).body).toMatchObject({ ok: true });
     });
   });
+});

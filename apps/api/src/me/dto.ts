@@ -1,7 +1,11 @@
 /** The task list's filters and the work tools on a task (claim, assign, hand over, release, plan). */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Matches, MaxLength, registerDecorator, type ValidationOptions } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, registerDecorator, type ValidationOptions } from 'class-validator';
 import { TASK_PRIORITIES, type TaskPriority } from '@tdkt/persistence';
+
+/** At most this many tasks per page of GET /me/tasks, and the default page size. */
+export const TASK_PAGE_MAX = 500;
 
 export const TASK_ACTIONS = [
   'REGISTER',
@@ -25,7 +29,7 @@ export const TASK_ASSIGNEE_FILTERS = ['me', 'unassigned', 'others'] as const;
 export const TASK_SORTS = ['deadline', 'priority', 'followUp'] as const;
 export const SORT_ORDERS = ['asc', 'desc'] as const;
 
-/** `ACTION|subjectId[|unitCode][|title][|username]`, e.g. `REVIEW|2026:KV-TP-TW:STP-HN|STP-HN`. */
+/** `ACTION|subjectId[|unitCode][|title][|rN: round 2 on][|username]`, e.g. `REVIEW|2026:KV-TP-TW:STP-HN|STP-HN`. */
 export const TASK_KEY_PATTERN = /^[A-Z_]{1,40}(\|[A-Za-z0-9:._-]{1,120}){1,4}$/;
 const USERNAME_PATTERN = /^[A-Za-z0-9._-]{1,100}$/;
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
@@ -98,6 +102,22 @@ export class TaskQueryDto {
   @IsOptional()
   @IsIn(SORT_ORDERS, { message: 'order must be asc or desc' })
   order?: (typeof SORT_ORDERS)[number];
+
+  @ApiPropertyOptional({ default: 1, minimum: 1, description: 'the page of the sorted, filtered list' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'page must be a whole number from 1' })
+  @Min(1, { message: 'page must be a whole number from 1' })
+  @Max(100_000, { message: 'page must be at most 100000' })
+  page?: number;
+
+  @ApiPropertyOptional({ default: TASK_PAGE_MAX, minimum: 1, maximum: TASK_PAGE_MAX })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: `pageSize must be a whole number from 1 to ${TASK_PAGE_MAX}` })
+  @Min(1, { message: `pageSize must be a whole number from 1 to ${TASK_PAGE_MAX}` })
+  @Max(TASK_PAGE_MAX, { message: `pageSize must be a whole number from 1 to ${TASK_PAGE_MAX}` })
+  pageSize?: number;
 }
 
 export class TaskKeyDto {
@@ -162,4 +182,7 @@ export class TaskItem {
 
 export class TaskList {
   @ApiProperty({ type: [TaskItem] }) items!: TaskItem[];
+  @ApiProperty({ description: 'how many tasks match the filters, on every page' }) total!: number;
+  @ApiProperty() page!: number;
+  @ApiProperty() pageSize!: number;
 }

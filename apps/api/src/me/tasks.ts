@@ -5,6 +5,12 @@
  * assign, hand over, release) and its plan (due date, follow-up date, priority) are kept in
  * task_assignment, one row per key.
  *
+ * A key names one instance of a task: a task that comes back (the review and the amendment after
+ * another RETURN) gets a new key with its round (`…|r2`), so it starts unclaimed and unplanned. A
+ * claim binds the action the task stands for (task-claims.ts): while X holds it, another user who
+ * has the task gets 409 naming X; once the action is done, the row of its key is deleted.
+ * A task is looked up by its key directly (the subject it names), never in a capped list.
+ *
  * Who may do what, by the key of a task:
  * - a task is "yours" when it is in your own task list (same role and scope: the same unit's
  *   officers, the cluster head's unit, every Department reviewer, …);
@@ -26,7 +32,7 @@ import type { Actor } from '@tdkt/domain';
 import { CampaignEntity, CouncilSessionEntity, NominationEntity, updateReturning, UserEntity, type TaskPriority } from '@tdkt/persistence';
 import { Action, type ActionContext } from '../common/auth';
 import { DATA_SOURCE } from '../common/tokens';
-import { AssignTaskDto, HandoverTaskDto, PlanTaskDto, TaskItem, TaskKeyDto, TaskList, TaskQueryDto, type TaskAction } from './dto';
+import { AssignTaskDto, HandoverTaskDto, PlanTaskDto, TASK_PAGE_MAX, TaskItem, TaskKeyDto, TaskList, TaskQueryDto, type TaskAction } from './dto';
 
 /** A task as the pipeline defines it (what, about what, until when). */
 interface BaseTask {
@@ -38,6 +44,20 @@ interface BaseTask {
   deadline: string | null;
   /** The deadline has passed (e.g. the Department's appraisal time limit). */
   overdue?: boolean;
+  /** Which instance of a task that can come back (1, 2, … review and amendment rounds); the key names rounds from 2 on. */
+  round?: number;
+}
+
+/** What a key names: the action and its subject (enough to compute just that task). */
+export interface TaskRef {
+  action: string;
+  subjectId: string;
+}
+
+/** The action and subject of a key (the first two parts). */
+export function taskRefOf(key: string): TaskRef {
+  const [action = '', subjectId = ''] = key.split('|');
+  return { action, subjectId };
 }
 
 /** A task of the list: the pipeline's task, its key, who holds it and its plan. */
@@ -70,9 +90,34 @@ const PERSONAL: readonly TaskAction[] = ['COUNCIL_VOTE'];
 /** The stable key of a task, e.g. `REVIEW|2026:KV-TP-TW:STP-HN|STP-HN`. */
 export function taskKey(t: BaseTask, username: string): string {
   const parts = [t.action, t.subjectId, t.unitCode, t.title].filter((p): p is string => !!p);
+  if (t.round !== undefined && t.round > 1) parts.push(`r${t.round}`);
   if (PERSONAL.includes(t.action)) parts.push(username);
   return parts.join('|');
 }
+
+/**
+ * The round of a nomination's review or amendment: the Department reviews it once, then once more
+ * after each amendment; each RETURN opens one more amendment round. Other tasks have one instance.
+ */
+export function nominationTaskRound(action: TaskAction, amendments: number): number | undefined {
+  return action === 'REVIEW' || action === 'SUBMIT_AMENDMENT' ? amendments + 1 : undefined;
+}
+
+/** A nomination as the task list reads it: a few fields, not the whole view. */
+interface NominationTaskRow {
+  id: string;
+  unit_code: string;
+  stage: string;
+  review_due: { dueDate: string; overdue: boolean } | null;
+  submitted: boolean;
+  amendments: number;
+}
+
+/** How many amendments a nomination has had (`FROM nomination n`). */
+const AMENDMENT_COUNT = `CASE WHEN jsonb_typeof(n.view->'amendments') = 'array' THEN jsonb_array_length(n.view->'amendments') ELSE 0 END`;
+/** The columns of NominationTaskRow, for `SELECT … FROM nomination n`. */
+const NOMINATION_TASK_COLUMNS = `n.id, n.unit_code, n.stage, n.view->'reviewDue' AS review_due,
+  COALESCE(jsonb_typeof(n.view->'governmentSubmission') = 'object', false) AS submitted, ${AMENDMENT_COUNT} AS amendments`;
 
 /** The end of a calendar date in Vietnam (UTC+7, no daylight saving), as epoch ms. */
 const endOfDay = (date: string) => Date.parse(`${date}T23:59:59.999+07:00`);
@@ -94,8 +139,11 @@ function compareOptional(a: number | null, b: number | null, direction: 1 | -1):
 export class TasksService {
   constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
 
-  /** The caller's tasks with their holders and plans, filtered and sorted as asked. */
-  async tasksOf(actor: Actor, q: TaskQueryDto = {}): Promise<{ items: Task[] }> {
+  /**
+   * The caller's tasks with their holders and plans, filtered and sorted as asked, one page of
+   * them (every task is computed and sorted first, so a page is a slice of the whole order).
+   */
+  async tasksOf(actor: Actor, q: TaskQueryDto = {}): Promise<{ items: Task[]; total: number; page: number; pageSize: number }> {
     let tasks = await this.withPlans(await this.computeTasks(actor), actor.username);
     if (q.action) tasks = tasks.filter((t) => t.action === q.action);
     if (q.priority) tasks = tasks.filter((t) => t.priority === q.priority);
@@ -112,7 +160,9 @@ export class TasksService {
       tasks.sort((a, b) => compareOptional(followUp(a), followUp(b), direction('asc')) || byDefault(a, b));
     } else if (q.sort === 'priority') tasks.sort((a, b) => (PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority]) * direction('desc') || byDefault(a, b));
     else tasks.sort((a, b) => (q.order === 'desc' ? -1 : 1) * byDefault(a, b));
-    return { items: tasks };
+    const page = q.page ?? 1;
+    const pageSize = q.pageSize ?? TASK_PAGE_MAX;
+    return { items: tasks.slice((page - 1) * pageSize, page * pageSize), total: tasks.length, page, pageSize };
   }
 
   /** Claims a task of the caller's that nobody holds. Exactly one of two racing claimants wins. */
@@ -230,14 +280,61 @@ export class TasksService {
     return this.taskFor(actor, key);
   }
 
+  // -- a claim binds the action the task stands for (task-claims.ts) ---------------------------
+
+  /**
+   * Before the action a task stands for: 409 naming the holder when someone else holds one of
+   * these tasks and the actor has it too (same role and scope). A task nobody holds passes; so does
+   * one the actor does not have at all (another unit, another role), which the action's own checks
+   * answer (403, 404, 409) without learning who holds it.
+   */
+  async requireNotHeldByAnother(actor: Actor, keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return;
+    const held: { task_key: string; assignee: string }[] = await this.dataSource.query(
+      'SELECT task_key, assignee FROM task_assignment WHERE task_key = ANY($1::text[]) AND assignee IS NOT NULL AND assignee <> $2 ORDER BY task_key',
+      [keys, actor.username],
+    );
+    for (const h of held) {
+      if (await this.findTask(actor, h.task_key)) {
+        throw new ConflictException(`task ${h.task_key} is held by ${h.assignee}: only they may do it now (ask them to hand it over or release it)`);
+      }
+    }
+  }
+
+  /** After the action: the tasks are done, their claims and plans go with them. */
+  async closeTasks(keys: readonly string[]): Promise<void> {
+    if (keys.length) await this.dataSource.query('DELETE FROM task_assignment WHERE task_key = ANY($1::text[])', [keys]);
+  }
+
+  /** After an action that ends every task of a subject (a withdrawn nomination). */
+  async closeTasksOf(subjectId: string): Promise<void> {
+    await this.dataSource.query('DELETE FROM task_assignment WHERE subject_id = $1', [subjectId]);
+  }
+
+  /** The keys of one action's task on these nominations, with their unit and round as they are now (unknown ids are left out). */
+  async nominationTaskKeys(action: TaskAction, ids: readonly string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows: Pick<NominationTaskRow, 'id' | 'unit_code' | 'amendments'>[] = await this.dataSource.query(
+      `SELECT n.id, n.unit_code, ${AMENDMENT_COUNT} AS amendments FROM nomination n WHERE n.id = ANY($1::text[])`,
+      [ids],
+    );
+    return rows.map((n) =>
+      taskKey(
+        { action, subjectType: 'NOMINATION', subjectId: n.id, unitCode: n.unit_code, deadline: null, round: nominationTaskRound(action, Number(n.amendments)) },
+        '',
+      ),
+    );
+  }
+
   // ---------------------------------------------------------------------------------------------
 
   private notYours(key: string): NotFoundException {
     return new NotFoundException(`task ${key} is not among your tasks (no such task for your role and unit, or it is done)`);
   }
 
+  /** The actor's task of this key, computed for the subject the key names alone (no list, no cap). */
   private async findTask(actor: Actor, key: string): Promise<BaseTask | undefined> {
-    return (await this.computeTasks(actor)).find((t) => taskKey(t, actor.username) === key);
+    return (await this.computeTasks(actor, taskRefOf(key))).find((t) => taskKey(t, actor.username) === key);
   }
 
   private async ownTask(actor: Actor, key: string): Promise<BaseTask> {
@@ -280,7 +377,7 @@ export class TasksService {
   /** For a unit's leader: the task among the work of the unit's officers and leader. */
   private async unitTask(actor: Actor, key: string): Promise<BaseTask | undefined> {
     if (!actor.roles.includes('UNIT_LEADER') || !actor.unitCode) return undefined;
-    const unitWork = await this.computeTasks({ username: actor.username, roles: ['UNIT_OFFICER', 'UNIT_LEADER'], unitCode: actor.unitCode });
+    const unitWork = await this.computeTasks({ username: actor.username, roles: ['UNIT_OFFICER', 'UNIT_LEADER'], unitCode: actor.unitCode }, taskRefOf(key));
     return unitWork.find((t) => taskKey(t, actor.username) === key);
   }
 
@@ -327,17 +424,22 @@ export class TasksService {
     });
   }
 
-  /** What the pipeline expects from the actor now, for each of its roles. */
-  private async computeTasks(actor: Actor): Promise<BaseTask[]> {
+  /**
+   * What the pipeline expects from the actor now, for each of its roles; with `only`, just the
+   * task(s) of that action and subject (a claim, an assignment, the check before an action), read
+   * by the subject's id instead of listing every task.
+   */
+  private async computeTasks(actor: Actor, only?: TaskRef): Promise<BaseTask[]> {
     const tasks: BaseTask[] = [];
     const has = (r: Actor['roles'][number]) => actor.roles.includes(r);
+    const wants = (...actions: TaskAction[]) => !only || (actions as string[]).includes(only.action);
     const campaigns = this.dataSource.getRepository(CampaignEntity);
-    const nominations = this.dataSource.getRepository(NominationEntity);
     const unit = actor.unitCode;
 
-    if (unit && (has('UNIT_OFFICER') || has('UNIT_LEADER'))) {
-      const mine = await campaigns.createQueryBuilder('c').where(':unit = ANY(c.member_unit_codes)', { unit }).andWhere("c.phase <> 'CLOSED'").getMany();
-      for (const c of mine) {
+    if (unit && (has('UNIT_OFFICER') || has('UNIT_LEADER')) && wants('REGISTER', 'SIGN_COVENANT', 'CAST_BALLOT')) {
+      const qb = campaigns.createQueryBuilder('c').where(':unit = ANY(c.member_unit_codes)', { unit }).andWhere("c.phase <> 'CLOSED'");
+      if (only) qb.andWhere('c.id = :id', { id: only.subjectId });
+      for (const c of await qb.getMany()) {
         const member = c.view.members.find((m) => m.unitCode === unit);
         if (has('UNIT_OFFICER') && (c.phase === 'REGISTRATION' || c.phase === 'SELF_ASSESSMENT') && !member?.registeredAt) {
           const late = Date.now() > Date.parse(c.view.registrationDeadline);
@@ -351,61 +453,84 @@ export class TasksService {
         }
       }
     }
-    if (unit && has('UNIT_OFFICER')) {
-      const own = await nominations
+    if (unit && has('UNIT_OFFICER') && wants('SUBMIT_SELF_ASSESSMENT', 'SUBMIT_AMENDMENT')) {
+      const qb = this.dataSource
+        .getRepository(NominationEntity)
         .createQueryBuilder('n')
         .where("(n.unit_code = :unit OR n.view->>'parentUnitCode' = :unit)", { unit })
-        .andWhere("n.stage IN ('SELF_ASSESSMENT', 'AMENDMENT')")
-        .getMany();
-      for (const n of own) {
+        .andWhere("n.stage IN ('SELF_ASSESSMENT', 'AMENDMENT')");
+      if (only) qb.andWhere('n.id = :id', { id: only.subjectId });
+      for (const n of await qb.getMany()) {
         if (n.stage === 'SELF_ASSESSMENT' && n.view.registrationClosed) {
           tasks.push({ action: 'SUBMIT_SELF_ASSESSMENT', subjectType: 'NOMINATION', subjectId: n.id, unitCode: n.unitCode, deadline: null });
         }
         if (n.stage === 'AMENDMENT') {
-          tasks.push({ action: 'SUBMIT_AMENDMENT', subjectType: 'NOMINATION', subjectId: n.id, unitCode: n.unitCode, deadline: n.view.review?.amendmentDeadline ?? null });
+          tasks.push({
+            action: 'SUBMIT_AMENDMENT',
+            subjectType: 'NOMINATION',
+            subjectId: n.id,
+            unitCode: n.unitCode,
+            deadline: n.view.review?.amendmentDeadline ?? null,
+            round: nominationTaskRound('SUBMIT_AMENDMENT', n.view.amendments?.length ?? 0),
+          });
         }
       }
     }
-    if (unit && has('CLUSTER_HEAD')) {
-      const headed = await campaigns.find({ where: { headUnitCode: unit } });
+    if (unit && has('CLUSTER_HEAD') && wants('OPEN_VOTE', 'CLOSE_VOTE', 'ELECT_NEXT_YEAR_LEADERSHIP')) {
+      const headed = await campaigns.find({ where: { headUnitCode: unit, ...(only ? { id: only.subjectId } : {}) } });
       for (const c of headed) {
         if (c.phase === 'SELF_ASSESSMENT') tasks.push({ action: 'OPEN_VOTE', subjectType: 'CAMPAIGN', subjectId: c.id, deadline: null });
         if (c.phase === 'VOTING') tasks.push({ action: 'CLOSE_VOTE', subjectType: 'CAMPAIGN', subjectId: c.id, deadline: null });
         if (c.phase === 'CLOSED' && !c.view.nextYear) tasks.push({ action: 'ELECT_NEXT_YEAR_LEADERSHIP', subjectType: 'CAMPAIGN', subjectId: c.id, deadline: null });
       }
     }
-    if (has('DEPARTMENT_REVIEWER')) {
-      for (const n of await nominations.find({ where: [{ stage: 'DEPARTMENT_REVIEW' }, { stage: 'GOVERNMENT_DECISION' }], order: { updatedAt: 'ASC' }, take: 500 })) {
+    if (has('DEPARTMENT_REVIEWER') && wants('REVIEW', 'RECORD_CONSULTATION_OR_SUBMIT', 'RECORD_GOVERNMENT_DECISION')) {
+      // Every nomination waiting for the Department, a few fields each (no cap: GET /me/tasks pages the result).
+      const rows: NominationTaskRow[] = await this.dataSource.query(
+        `SELECT ${NOMINATION_TASK_COLUMNS} FROM nomination n
+          WHERE n.stage IN ('DEPARTMENT_REVIEW', 'GOVERNMENT_DECISION') AND ($1::text IS NULL OR n.id = $1)
+          ORDER BY n.updated_at, n.id`,
+        [only?.subjectId ?? null],
+      );
+      for (const n of rows) {
         if (n.stage === 'DEPARTMENT_REVIEW') {
           tasks.push({
             action: 'REVIEW',
             subjectType: 'NOMINATION',
             subjectId: n.id,
-            unitCode: n.unitCode,
-            deadline: n.view.reviewDue?.dueDate ?? null,
-            overdue: n.view.reviewDue?.overdue ?? false,
+            unitCode: n.unit_code,
+            deadline: n.review_due?.dueDate ?? null,
+            overdue: n.review_due?.overdue ?? false,
+            round: nominationTaskRound('REVIEW', Number(n.amendments)),
           });
         } else {
           tasks.push({
-            action: n.view.governmentSubmission ? 'RECORD_GOVERNMENT_DECISION' : 'RECORD_CONSULTATION_OR_SUBMIT',
+            action: n.submitted ? 'RECORD_GOVERNMENT_DECISION' : 'RECORD_CONSULTATION_OR_SUBMIT',
             subjectType: 'NOMINATION',
             subjectId: n.id,
-            unitCode: n.unitCode,
+            unitCode: n.unit_code,
             deadline: null,
           });
         }
       }
     }
-    if (has('COUNCIL_CHAIR') || has('COUNCIL_MEMBER')) {
+    if ((has('COUNCIL_CHAIR') || has('COUNCIL_MEMBER')) && wants('OPEN_COUNCIL_SESSION', 'CLOSE_COUNCIL_SESSION', 'COUNCIL_VOTE')) {
       const open = await this.dataSource.getRepository(CouncilSessionEntity).find({ where: { status: 'OPEN' } });
       const onAgenda = new Set(open.flatMap((s) => s.view.items.map((i) => i.nominationId)));
+      const sessions = only ? open.filter((s) => s.id === only.subjectId) : open;
       if (has('COUNCIL_CHAIR')) {
-        for (const n of await nominations.find({ where: { stage: 'COUNCIL_DECISION' }, take: 500 })) {
-          if (!onAgenda.has(n.id)) tasks.push({ action: 'OPEN_COUNCIL_SESSION', subjectType: 'NOMINATION', subjectId: n.id, unitCode: n.unitCode, deadline: null });
+        if (wants('OPEN_COUNCIL_SESSION')) {
+          const rows: Pick<NominationTaskRow, 'id' | 'unit_code'>[] = await this.dataSource.query(
+            `SELECT n.id, n.unit_code FROM nomination n WHERE n.stage = 'COUNCIL_DECISION' AND ($1::text IS NULL OR n.id = $1) ORDER BY n.updated_at, n.id`,
+            [only?.subjectId ?? null],
+          );
+          for (const n of rows) {
+            if (!onAgenda.has(n.id)) tasks.push({ action: 'OPEN_COUNCIL_SESSION', subjectType: 'NOMINATION', subjectId: n.id, unitCode: n.unit_code, deadline: null });
+          }
         }
-        for (const s of open) tasks.push({ action: 'CLOSE_COUNCIL_SESSION', subjectType: 'COUNCIL_SESSION', subjectId: s.id, deadline: null });
+        for (const s of sessions) tasks.push({ action: 'CLOSE_COUNCIL_SESSION', subjectType: 'COUNCIL_SESSION', subjectId: s.id, deadline: null });
       }
-      for (const s of open) {
+      for (const s of sessions) {
         for (const item of s.view.items) {
           // A member who declared a conflict of interest on a nomination does not vote on it.
           if (item.conflicts?.some((c) => c.member === actor.username)) continue;
@@ -417,7 +542,7 @@ export class TasksService {
         }
       }
     }
-    return tasks;
+    return only ? tasks.filter((t) => t.action === only.action && t.subjectId === only.subjectId) : tasks;
   }
 }
 

@@ -1,12 +1,16 @@
 /**
  * The dossier's work tools: comments on a nomination and attachments to its dossier (see
  * dossier.ts for the rules). Plugged into AppModule with one import; the task-list tools
- * (claim, assign, hand over, plan) live with the task list in ../me/tasks.ts.
+ * (claim, assign, hand over, plan) live with the task list in ../me/tasks.ts, and this module
+ * also installs their enforcement: the global interceptor of ../me/task-claims.ts, which refuses
+ * the action of a task someone else holds and clears a task's claim once it is done.
  */
 import { BadRequestException, Body, Controller, Get, Module, Param, ParseUUIDPipe, Post, Res, StreamableFile, UploadedFile, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import type { Response } from 'express';
 import { Action, Roles, type ActionContext } from '../common/auth';
+import { TaskClaimInterceptor } from '../me/task-claims';
 import { AttachmentUploadGuard, ATTACHMENT_ROLES, COMMENT_ROLES, DossierService, type UploadedAttachment } from './dossier';
 import { AttachmentItem, AttachmentList, CommentDto, CommentItem, CommentList } from './dto';
 import { contentDisposition, FILE_TYPES } from './file-types';
@@ -78,6 +82,6 @@ export class DossierController {
 
 @Module({
   controllers: [DossierController],
-  providers: [DossierService, AttachmentUploadGuard],
+  providers: [DossierService, AttachmentUploadGuard, { provide: APP_INTERCEPTOR, useClass: TaskClaimInterceptor }],
 })
 export class WorkModule {}
