@@ -40,14 +40,16 @@ describe('votes with abstentions and conflicts of interest; a prior title from t
   it('finds last year’s Ministry flag of STP-HN recorded under its former code', async () => {
     expectStatus(await post('admin', '/api/v1/units', { code: 'STP-HN-CU', name: 'Sở Tư pháp Hà Nội (mã cũ)', kind: 'SO_TU_PHAP' }), 201);
     const csv = Buffer.from(
-      `\uFEFFMã đơn vị,Danh hiệu,Năm,Số quyết định,Ngày quyết định,Cơ quan ban hành\nSTP-HN-CU,Cờ thi đua ngành Tư pháp,${YEAR - 1},45/QĐ-BTP,15/01/${YEAR},Bộ trưởng Bộ Tư pháp`,
+      // Dated 1 January of the award's year: a decision date may not be in the future.
+      `\uFEFFMã đơn vị,Danh hiệu,Năm,Số quyết định,Ngày quyết định,Cơ quan ban hành\nSTP-HN-CU,Cờ thi đua ngành Tư pháp,${YEAR - 1},45/QĐ-BTP,01/01/${YEAR - 1},Bộ trưởng Bộ Tư pháp`,
       'utf8',
     );
     const imported = await stack.http.post('/api/v1/registry/imports').set('Authorization', `Bearer ${await stack.token('vutdkt')}`).attach('file', csv, 'khen-thuong.csv');
     expectStatus(imported, 201);
     expectStatus(await post('admin', '/api/v1/units/STP-HN-CU/succession', { successorCode: 'STP-HN', reason: 'RENAMED', effectiveDate: `${YEAR - 1}-07-01` }), 201);
     const registry = await get('vutdkt', `/api/v1/registry?unitCode=STP-HN&year=${YEAR - 1}`);
-    expect(registry.body.items).toEqual([expect.objectContaining({ unitCode: 'STP-HN-CU', title: 'MINISTRY_FLAG', decisionNumber: '45/QĐ-BTP' })]);
+    // Shown under the unit's code today, with the code it was awarded under.
+    expect(registry.body.items).toEqual([expect.objectContaining({ unitCode: 'STP-HN', awardedAs: expect.objectContaining({ unitCode: 'STP-HN-CU' }), title: 'MINISTRY_FLAG', decisionNumber: '45/QĐ-BTP' })]);
   });
 
   it('runs the campaign under the prior-titles rule set up to the vote', async () => {

@@ -52,9 +52,11 @@ async function main(command: string | undefined, args: string[]): Promise<number
         onProgress: (phase, done, total) => process.stderr.write(`\r[cli] ${phase === 'check' ? 'checked' : 'written'} ${done}/${total} rows`),
       });
       process.stderr.write('\n');
-      for (const e of imported.errors) console.error(`[cli] dòng ${e.row}, ${e.field}: ${e.message}`);
-      console.log(`[cli] ${imported.imported} of ${imported.rows} rows imported${imported.errors.length ? ' (nothing imported: fix the rows above and run again)' : ''}`);
-      return imported.errors.length ? 1 : 0;
+      for (const e of imported.errors) console.error(`[cli] dòng ${e.row}${e.column ? ` (cột ${e.column})` : ''}, ${e.field}: ${e.message}`);
+      const counts = `header on row ${imported.headerRow ?? '?'}, ${imported.rowsRead} rows read, ${imported.blankRowsSkipped} blank skipped`;
+      if (imported.outcome === 'IMPORTED') console.log(`[cli] ${imported.imported} of ${imported.rows} rows imported (${counts}), batch ${imported.batch}`);
+      else console.log(`[cli] nothing imported (${counts}, ${imported.errors.length} errors): fix the rows above and run again`);
+      return imported.outcome === 'IMPORTED' ? 0 : 1;
     }
     const result = await verifyAuditChain(dataSource, {
       onProgress: (checked) => process.stderr.write(`\r[cli] verified ${checked} events`),

@@ -7,7 +7,8 @@
 import type { CampaignView, CouncilSessionView, NominationView } from './views';
 import type { Title } from '../../domain/src/model';
 
-export type SubjectType = 'CAMPAIGN' | 'NOMINATION' | 'COUNCIL_SESSION';
+/** AWARD: an award of the registry (hồ sơ thành tích) the API revokes itself (imported awards). */
+export type SubjectType = 'CAMPAIGN' | 'NOMINATION' | 'COUNCIL_SESSION' | 'AWARD';
 
 export const DECISION_ACTIONS = [
   'CAMPAIGN_STARTED', // phát động phong trào thi đua

@@ -6,8 +6,16 @@ import { Reminders1764100000000 } from './migrations/1764100000000-reminders';
 import { AwardRegistry1764200000000 } from './migrations/1764200000000-award-registry';
 import { WorkTools1764300000000 } from './migrations/1764300000000-work-tools';
 import { ReadIndexes1764500000000 } from './migrations/1764500000000-read-indexes';
+import { RegistryTitlesRevocations1764600000000 } from './migrations/1764600000000-registry-titles-revocations';
 
-export const MIGRATIONS = [InitialSchema1764000000000, Reminders1764100000000, AwardRegistry1764200000000, WorkTools1764300000000, ReadIndexes1764500000000];
+export const MIGRATIONS = [
+  InitialSchema1764000000000,
+  Reminders1764100000000,
+  AwardRegistry1764200000000,
+  WorkTools1764300000000,
+  ReadIndexes1764500000000,
+  RegistryTitlesRevocations1764600000000,
+];
 
 /** A TypeORM data source for the given postgres:// URL. The schema comes from migrations only. */
 export function createDataSource(url: string, options: { poolSize?: number } = {}): DataSource {
