@@ -1,5 +1,6 @@
 /**
- * Every error leaves as `{ statusCode, error, message }` (API.md). Bad JSON is a 400, a database
+ * Every error leaves as `{ statusCode, error, message }` (API.md); a 4xx thrown with more fields
+ * (an import's `errors`, one per row) keeps them beside the three. Bad JSON is a 400, a database
  * or Temporal that cannot be reached a 503; anything unexpected is logged and answered 500
  * without internals.
  */
@@ -64,11 +65,18 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     let status: number = HttpStatus.INTERNAL_SERVER_ERROR;
     let message: string | string[] = 'Internal server error';
+    // Fields a refusal adds to the three of API.md (an import's rows with their errors); kept for 4xx only.
+    let details: Record<string, unknown> = {};
     const parseError = exception as { type?: string; status?: number } | null;
     if (exception instanceof HttpException) {
       status = exception.getStatus();
       const body = exception.getResponse();
-      message = typeof body === 'string' ? body : ((body as { message?: string | string[] }).message ?? exception.message);
+      if (typeof body === 'string') message = body;
+      else {
+        const { message: given, statusCode: _statusCode, error: _error, ...rest } = body as { message?: string | string[]; statusCode?: unknown; error?: unknown };
+        message = given ?? exception.message;
+        if (status < 500) details = rest;
+      }
     } else if (parseError?.type === 'entity.parse.failed') {
       status = 400;
       message = 'the request body is not valid JSON';
@@ -85,6 +93,6 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (res.headersSent) return;
     // Explicitly JSON: a route that declared another type (the council minutes are text/html) has
     // set it already, and res.json() keeps a Content-Type it finds.
-    res.status(status).type('application/json').json({ statusCode: status, error: REASONS[status] ?? 'Error', message });
+    res.status(status).type('application/json').json({ statusCode: status, error: REASONS[status] ?? 'Error', message, ...details });
   }
 }

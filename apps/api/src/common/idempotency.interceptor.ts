@@ -110,7 +110,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
         return this.runFirst(next, res, scopedKey);
       }
       res.setHeader('Idempotent-Replayed', 'true');
-      if (first.response_status >= 400) throw new HttpException({ message: first.response_body?.message }, first.response_status);
+      // A refusal comes back whole: its message and any fields it carried (an import's rows).
+      if (first.response_status >= 400) throw new HttpException({ ...(first.response_body ?? {}), message: first.response_body?.message }, first.response_status);
       res.status(first.response_status);
       return first.response_body;
     }
@@ -136,11 +137,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
       // A refused request (4xx) is stored like a success: the retry learns the same answer.
       if (err instanceof HttpException && err.getStatus() < 500) {
         const response = err.getResponse();
-        const message = typeof response === 'string' ? response : (response as { message?: unknown }).message;
+        const { statusCode: _statusCode, error: _error, ...stored } = typeof response === 'string' ? { message: response } : (response as Record<string, unknown>);
         try {
           await this.dataSource.query(
             "UPDATE idempotency_record SET state = 'DONE', response_status = $2, response_body = $3, updated_at = now() WHERE key = $1",
-            [scopedKey, err.getStatus(), storableJson({ message })],
+            [scopedKey, err.getStatus(), storableJson(stored)],
           );
         } catch {
           // Not stored (the database went away): the client still gets its 4xx, and a retry,
