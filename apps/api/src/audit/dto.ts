@@ -5,7 +5,7 @@ import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, 
 import { DECISION_ACTIONS, type DecisionAction, type SubjectType } from '@tdkt/contracts';
 import { IsCode } from '../common/validation';
 
-export const SUBJECT_TYPES: readonly SubjectType[] = ['CAMPAIGN', 'NOMINATION', 'COUNCIL_SESSION'];
+export const SUBJECT_TYPES: readonly SubjectType[] = ['CAMPAIGN', 'NOMINATION', 'COUNCIL_SESSION', 'AWARD'];
 export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
