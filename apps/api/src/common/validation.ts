@@ -1,6 +1,6 @@
 /** Validation rules shared by the DTOs. */
 import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsInt, IsString, Matches, Max, Min, registerDecorator, type ValidationOptions } from 'class-validator';
 import { CODE_PATTERN } from '@tdkt/domain';
 
 /** A unit, cluster or rule-set code field (STP-HN, KV-TP-TW) (or, with each, an array of codes) with a message naming the field. */
@@ -18,4 +18,21 @@ export class YearNominationsDto {
   @ArrayUnique()
   @IsString({ each: true })
   nominationIds!: string[];
+}
+
+/**
+ * Free text that must say something: after trimming, not empty (a note of only spaces, tabs or
+ * line breaks is refused), with a message naming the field. Pair with @MaxLength for the bound.
+ */
+export function IsNotBlank(options: ValidationOptions = {}): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isNotBlank',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { message: `${String(propertyName)} must not be blank`, ...options },
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && value.trim().length > 0,
+      },
+    });
 }

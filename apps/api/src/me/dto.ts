@@ -3,6 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, registerDecorator, type ValidationOptions } from 'class-validator';
 import { TASK_PRIORITIES, type TaskPriority } from '@tdkt/persistence';
+import { IsNotBlank } from '../common/validation';
 
 /** At most this many tasks per page of GET /me/tasks, and the default page size. */
 export const TASK_PAGE_MAX = 500;
@@ -33,23 +34,6 @@ export const SORT_ORDERS = ['asc', 'desc'] as const;
 export const TASK_KEY_PATTERN = /^[A-Z_]{1,40}(\|[A-Za-z0-9:._-]{1,120}){1,4}$/;
 const USERNAME_PATTERN = /^[A-Za-z0-9._-]{1,100}$/;
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
-
-/**
- * Free text that must say something: after trimming, not empty (a note of only spaces, tabs or
- * line breaks is refused), with a message naming the field. Pair with @MaxLength for the bound.
- */
-export function IsNotBlank(options: ValidationOptions = {}): PropertyDecorator {
-  return (target, propertyName) =>
-    registerDecorator({
-      name: 'isNotBlank',
-      target: target.constructor,
-      propertyName: propertyName as string,
-      options: { message: `${String(propertyName)} must not be blank`, ...options },
-      validator: {
-        validate: (value: unknown) => typeof value === 'string' && value.trim().length > 0,
-      },
-    });
-}
 
 /** A real calendar date YYYY-MM-DD (2026-02-30 is refused), with a message naming the field. */
 function IsCalendarDate(options: ValidationOptions = {}): PropertyDecorator {

@@ -12,11 +12,10 @@ import {
   Max,
   MaxLength,
   Min,
-  MinLength,
   ValidateNested,
 } from 'class-validator';
 import { STAGES, TITLES, type Stage, type Title } from '@tdkt/domain';
-import { IsCode } from '../common/validation';
+import { IsCode, IsNotBlank } from '../common/validation';
 
 export class CriterionScoreDto {
   @ApiProperty({ example: 'TC1' }) @Matches(/^[A-Za-z0-9._-]{1,40}$/, { message: 'criteria code must be 1-40 letters, digits, ., - or _' }) code!: string;
@@ -32,7 +31,7 @@ export class SelfAssessmentDto {
   score!: number;
   @ApiProperty({ example: 'Báo cáo thành tích năm 2026: hoàn thành xuất sắc nhiệm vụ' })
   @IsString()
-  @MinLength(1)
+  @IsNotBlank()
   @MaxLength(100_000)
   achievementReport!: string;
   @ApiPropertyOptional({ type: [CriterionScoreDto] })
@@ -46,17 +45,17 @@ export class SelfAssessmentDto {
 
 export class ReviewDto {
   @ApiProperty({ enum: ['APPROVE', 'RETURN', 'REJECT'] }) @IsIn(['APPROVE', 'RETURN', 'REJECT']) decision!: 'APPROVE' | 'RETURN' | 'REJECT';
-  @ApiProperty({ example: 'Hồ sơ đầy đủ, đủ điều kiện' }) @IsString() @MinLength(1) @MaxLength(10_000) reason!: string;
+  @ApiProperty({ example: 'Hồ sơ đầy đủ, đủ điều kiện' }) @IsString() @IsNotBlank() @MaxLength(10_000) reason!: string;
 }
 
 export class AmendmentDto {
-  @ApiProperty({ example: 'Báo cáo đã bổ sung biên bản' }) @IsString() @MinLength(1) @MaxLength(100_000) achievementReport!: string;
-  @ApiProperty({ example: 'Bổ sung biên bản họp cụm' }) @IsString() @MinLength(1) @MaxLength(10_000) note!: string;
+  @ApiProperty({ example: 'Báo cáo đã bổ sung biên bản' }) @IsString() @IsNotBlank() @MaxLength(100_000) achievementReport!: string;
+  @ApiProperty({ example: 'Bổ sung biên bản họp cụm' }) @IsString() @IsNotBlank() @MaxLength(10_000) note!: string;
 }
 
 export class GovernmentDecisionDto {
   @ApiProperty({ enum: ['AWARDED', 'DECLINED'] }) @IsIn(['AWARDED', 'DECLINED']) decision!: 'AWARDED' | 'DECLINED';
-  @ApiProperty({ example: '245/QĐ-TTg' }) @IsString() @MinLength(1) @MaxLength(100) decisionNumber!: string;
+  @ApiProperty({ example: '245/QĐ-TTg' }) @IsString() @IsNotBlank() @MaxLength(100) decisionNumber!: string;
   @ApiProperty({ example: '2027-03-20' })
   @Matches(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, { message: 'decisionDate must be a date YYYY-MM-DD' })
   decisionDate!: string;
@@ -72,18 +71,18 @@ export class NominationQueryDto {
 }
 
 export class WithdrawDto {
-  @ApiProperty({ example: 'Đơn vị xin rút hồ sơ để hoàn thiện vào năm sau' }) @IsString() @MinLength(1) @MaxLength(10_000) reason!: string;
+  @ApiProperty({ example: 'Đơn vị xin rút hồ sơ để hoàn thiện vào năm sau' }) @IsString() @IsNotBlank() @MaxLength(10_000) reason!: string;
 }
 
 export class ConsultationDto {
   @ApiProperty({ enum: ['AGREE', 'DISAGREE'] }) @IsIn(['AGREE', 'DISAGREE']) opinion!: 'AGREE' | 'DISAGREE';
-  @ApiProperty({ example: '1234/UBND-NC' }) @IsString() @MinLength(1) @MaxLength(100) reference!: string;
+  @ApiProperty({ example: '1234/UBND-NC' }) @IsString() @IsNotBlank() @MaxLength(100) reference!: string;
 }
 
 export class RevocationDto {
   @ApiProperty({ enum: TITLES }) @IsIn(TITLES) title!: Title;
-  @ApiProperty({ example: 'Phát hiện kê khai thành tích không trung thực' }) @IsString() @MinLength(1) @MaxLength(10_000) reason!: string;
-  @ApiProperty({ example: '99/QĐ-BTP' }) @IsString() @MinLength(1) @MaxLength(100) decisionNumber!: string;
+  @ApiProperty({ example: 'Phát hiện kê khai thành tích không trung thực' }) @IsString() @IsNotBlank() @MaxLength(10_000) reason!: string;
+  @ApiProperty({ example: '99/QĐ-BTP' }) @IsString() @IsNotBlank() @MaxLength(100) decisionNumber!: string;
   @ApiProperty({ example: '2028-05-10' })
   @Matches(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, { message: 'decisionDate must be a date YYYY-MM-DD' })
   decisionDate!: string;

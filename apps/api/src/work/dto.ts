@@ -2,7 +2,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
 import { ATTACHMENT_KINDS, type AttachmentKind } from '@tdkt/persistence';
-import { IsNotBlank } from '../me/dto';
+import { IsNotBlank } from '../common/validation';
 
 export class CommentDto {
   @ApiProperty({ example: 'Đề nghị bổ sung báo cáo thành tích năm 2025', minLength: 1, maxLength: 5000, description: 'not blank' })
