@@ -1,8 +1,10 @@
 /**
  * The API client: JSON over fetch with the bearer token of the session (sessionStorage, so it is
  * gone when the browser tab closes). Every error answer `{statusCode, error, message}` becomes an
- * ApiError with its messages as a list (the API sends one string or one per field). A 401 on any
- * call but the login ends the session and goes back to the login page.
+ * ApiError with its messages as a list (the API sends one string or one per field), the request's
+ * method, the `Retry-After` of a 429 (in seconds) and the `x-request-id` the API gives every answer
+ * (the key to its log line, for the administrator). A 401 on any call but the login ends the
+ * session and goes back to the login page.
  */
 import type { LoginResponse, User } from './types.js';
 
@@ -10,15 +12,51 @@ const BASE = '/api/v1';
 const TOKEN_KEY = 'tdkt.token';
 const USER_KEY = 'tdkt.user';
 
+export interface ApiErrorDetails {
+  /** The HTTP method of the request: a GET changes nothing, whatever went wrong. */
+  method?: string;
+  /** Seconds to wait before trying again (the Retry-After header of a 429 or 503). */
+  retryAfterSeconds?: number | null;
+  /** The API's x-request-id of the answer (its log line has it). */
+  requestId?: string | null;
+}
+
 export class ApiError extends Error {
+  readonly method: string;
+  readonly retryAfterSeconds: number | null;
+  readonly requestId: string | null;
+
   constructor(
     readonly status: number,
     readonly error: string,
     readonly messages: string[],
+    details: ApiErrorDetails = {},
   ) {
     super(messages.join('; ') || error);
     this.name = 'ApiError';
+    this.method = details.method ?? 'GET';
+    this.retryAfterSeconds = details.retryAfterSeconds ?? null;
+    this.requestId = details.requestId ?? null;
   }
+
+  /** The same error with other messages (a page adds its own explanation first). */
+  withMessages(messages: string[]): ApiError {
+    return new ApiError(this.status, this.error, messages, { method: this.method, retryAfterSeconds: this.retryAfterSeconds, requestId: this.requestId });
+  }
+
+  /** The server's fault (5xx) or no answer at all (network failure, status 0): not the user's input. */
+  get serverFault(): boolean {
+    return this.status === 0 || this.status >= 500;
+  }
+}
+
+/** Retry-After: a number of seconds or an HTTP date (RFC 9110 §10.2.3); null when absent or unreadable. */
+export function retryAfterSeconds(value: string | null, now = Date.now()): number | null {
+  if (!value) return null;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text);
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - now) / 1000));
 }
 
 let onUnauthorized: (() => void) | null = null;
@@ -44,7 +82,7 @@ export function endSession(): void {
   sessionStorage.removeItem(USER_KEY);
 }
 
-async function toApiError(res: Response): Promise<ApiError> {
+async function toApiError(res: Response, method: string): Promise<ApiError> {
   let body: unknown = null;
   try {
     body = await res.json();
@@ -53,7 +91,11 @@ async function toApiError(res: Response): Promise<ApiError> {
   }
   const b = body as { statusCode?: unknown; error?: unknown; message?: unknown } | null;
   const messages = Array.isArray(b?.message) ? b.message.map(String) : typeof b?.message === 'string' ? [b.message] : [];
-  return new ApiError(typeof b?.statusCode === 'number' ? b.statusCode : res.status, typeof b?.error === 'string' ? b.error : res.statusText, messages);
+  return new ApiError(typeof b?.statusCode === 'number' ? b.statusCode : res.status, typeof b?.error === 'string' ? b.error : res.statusText, messages, {
+    method,
+    retryAfterSeconds: retryAfterSeconds(res.headers.get('retry-after')),
+    requestId: res.headers.get('x-request-id'),
+  });
 }
 
 /** 128 random bits, hex (crypto.randomUUID needs a secure context; plain http on an intranet is not one). */
@@ -75,10 +117,10 @@ async function send(method: string, path: string, body?: unknown, accept = 'appl
   try {
     res = await fetch(`${BASE}${path}`, { method, headers, body: body === undefined ? undefined : multipart ? body : JSON.stringify(body), credentials: 'same-origin' });
   } catch {
-    throw new ApiError(0, 'Network Error', []);
+    throw new ApiError(0, 'Network Error', [], { method });
   }
   if (!res.ok) {
-    const err = await toApiError(res);
+    const err = await toApiError(res, method);
     if (res.status === 401 && path !== '/auth/login') {
       endSession();
       onUnauthorized?.();

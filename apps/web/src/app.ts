@@ -185,7 +185,8 @@ export async function render(): Promise<void> {
     }
   } catch (err) {
     if (ticket !== rendering) return;
-    mount(main, errorPanel(err));
+    // The page could not load: a heading of its own (focused as any page's), then the error.
+    mount(main, ctx.setTitle(t('error.pageTitle')), errorPanel(err));
   }
   if (ticket !== rendering) return;
   const focusTarget = main.querySelector<HTMLElement>('[data-autofocus]') ?? main.querySelector<HTMLElement>('h1');

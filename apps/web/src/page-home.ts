@@ -156,7 +156,7 @@ function taskTools(task: Task, ctx: Ctx): HTMLElement {
             await post('/me/tasks/claim', key);
           } catch (err) {
             // Someone claimed it first: say so, above the API's own message (who holds it).
-            if (err instanceof ApiError && err.status === 409) throw new ApiError(409, err.error, [t('task.claimConflict'), ...err.messages]);
+            if (err instanceof ApiError && err.status === 409) throw err.withMessages([t('task.claimConflict'), ...err.messages]);
             throw err;
           }
           ctx.done(t('task.claimed', { task: name }));

@@ -316,7 +316,7 @@ function downloadButton(n: Nomination, a: Attachment, area: HTMLElement): HTMLEl
         file = await getFile(`/nominations/${encodeURIComponent(n.id)}/attachments/${encodeURIComponent(a.id)}`);
       } catch (err) {
         // The stored bytes no longer match the SHA-256 of the audit chain: refused, say why.
-        if (err instanceof ApiError && err.status === 409) throw new ApiError(409, err.error, [t('attach.integrity'), ...err.messages]);
+        if (err instanceof ApiError && err.status === 409) throw err.withMessages([t('attach.integrity'), ...err.messages]);
         throw err;
       }
       const old = area.querySelector('a');

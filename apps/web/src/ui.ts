@@ -158,18 +158,54 @@ export function loading(): HTMLElement {
 
 // ---------------------------------------------------------------- errors
 
+/** Statuses with their own heading; any other 5xx is a server fault all the same. */
+const KNOWN_STATUSES = [0, 400, 401, 403, 404, 409, 413, 415, 422, 429, 500, 502, 503, 504];
+
 export function errorHeading(err: ApiError): string {
-  const known = [0, 400, 401, 403, 404, 409, 413, 415, 422, 429, 503];
-  const key = (known.includes(err.status) ? `error.${err.status}` : 'error.other') as Key;
+  const key = (KNOWN_STATUSES.includes(err.status) ? `error.${err.status}` : err.status >= 500 ? 'error.5xx' : 'error.other') as Key;
   return t(key, { status: err.status });
 }
 
-/** Fills an alert box with an error (the API's messages verbatim under a plain heading). */
+/** "30 giây" / "30 seconds". */
+export function seconds(n: number): string {
+  return t(n === 1 ? 'common.second' : 'common.seconds', { n });
+}
+
+/**
+ * What the user can do about an error, beyond the API's own message: how long to wait after a
+ * 429; for a server fault (5xx) or no answer at all, that it is not their input, whether anything
+ * changed, to retry later and whom to tell; for a 403, 404, 413 where to look.
+ */
+export function errorAdvice(err: ApiError): string[] {
+  if (err.serverFault) {
+    return [
+      t(err.status === 0 ? 'error.networkFault' : 'error.serverFault'),
+      t(err.method === 'GET' ? 'error.nothingChanged' : 'error.maybeNotSaved'),
+      err.retryAfterSeconds !== null ? t('error.retryIn', { time: seconds(err.retryAfterSeconds) }) : t('error.retryLater'),
+    ];
+  }
+  switch (err.status) {
+    case 429:
+      return [err.retryAfterSeconds !== null ? t('error.429.wait', { time: seconds(err.retryAfterSeconds) }) : t('error.429.later')];
+    case 403:
+      return [t('error.403.advice')];
+    case 404:
+      return [t('error.404.advice')];
+    case 413:
+      return [t('error.413.advice')];
+    default:
+      return [];
+  }
+}
+
+/** Fills an alert box with an error: a plain heading, what to do, the API's messages verbatim, the request id of a server fault. */
 export function showError(box: HTMLElement, err: unknown): void {
   box.replaceChildren();
   if (err instanceof ApiError) {
     box.append(h('p', { class: 'error-title' }, `${errorHeading(err)}${err.status ? ` (${err.status} ${err.error})` : ''}`));
+    for (const line of errorAdvice(err)) box.append(h('p', { class: 'error-advice' }, line));
     if (err.messages.length) box.append(h('ul', null, err.messages.map((m) => h('li', null, m))));
+    if (err.serverFault && err.requestId) box.append(h('p', { class: 'error-request' }, t('error.requestId'), ' ', h('code', null, err.requestId)));
   } else {
     box.append(h('p', { class: 'error-title' }, t('error.unexpected')), h('p', null, err instanceof Error ? err.message : String(err)));
   }
