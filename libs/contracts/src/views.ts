@@ -66,6 +66,8 @@ export interface ClusterVoteView {
     abstentions?: Record<Title, number>;
     /** What each title's threshold was measured against (ballots cast or member units, less abstentions where the rule set says so). */
     thresholdBase?: Record<Title, number>;
+    /** Whether each title reached its quorum (túc số); absent in votes closed before the per-title quorum existed. */
+    quorumMet?: Record<Title, boolean>;
     /** Candidates the rule set does not allow to be proposed for a title (e.g. a missing prior title), with the reason. */
     ineligible?: { unitCode: string; title: Title; reason: string }[];
   } | null;

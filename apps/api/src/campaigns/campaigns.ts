@@ -31,7 +31,6 @@ import {
   validateClusterBallot,
   validateRunoffBallot,
   type Actor,
-  type ClusterVoteResult,
   type RuleSet,
 } from '@tdkt/domain';
 import { CampaignEntity, derivedReceipt, loadBallotKey, NominationEntity, sealBallot, UnitEntity } from '@tdkt/persistence';
@@ -266,8 +265,7 @@ export class CampaignsService {
       problems: vote.result?.problems ?? [],
       abstentions: vote.result?.abstentions ?? { MINISTRY_FLAG: 0, GOVERNMENT_FLAG: 0 },
       thresholdBase: vote.result?.thresholdBase ?? null,
-      // The tally's per-title quorum (the campaign view's type does not name it; it is stored with the result).
-      quorumMet: (vote.result as Partial<ClusterVoteResult> | null)?.quorumMet ?? null,
+      quorumMet: vote.result?.quorumMet ?? null,
       counting: clusterCounting(this.ruleSetOf(campaign).clusterVote),
       ineligible: vote.result?.ineligible ?? [],
     };
