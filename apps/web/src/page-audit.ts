@@ -12,6 +12,29 @@ import { timeline } from './page-nomination.js';
 
 const FILTERS = ['actor', 'unitCode', 'action', 'subjectType', 'subjectId', 'from', 'to'] as const;
 
+/** GET /audit/verify: the first broken link and why (`problem`, in English), when the chain is broken. */
+interface VerifyResult {
+  ok: boolean;
+  checked: number;
+  firstBadSeq?: number | null;
+  problem?: string | null;
+}
+
+/** The verifier's reason in the user's language, followed by the API's own words. */
+function problemText(problem: string | null | undefined): string {
+  if (!problem) return t('audit.problem.unknown');
+  const missing = /^event (\d+) is missing$/.exec(problem);
+  const known =
+    problem === 'the event was changed after it was recorded'
+      ? t('audit.problem.changed')
+      : problem === 'prev_hash does not match the previous event'
+        ? t('audit.problem.prevHash')
+        : missing
+          ? t('audit.problem.missing', { seq: missing[1] })
+          : null;
+  return known ? `${known} (${problem})` : problem;
+}
+
 function download(blob: Blob, filename: string): HTMLAnchorElement {
   const a = h('a', { href: URL.createObjectURL(blob), download: filename, class: 'download' }, t('audit.downloadReady', { file: filename }));
   return a;
@@ -30,16 +53,19 @@ export const auditPage = async (main: HTMLElement, params: string[], ctx: Ctx): 
     actionButton(
       t('audit.verify'),
       async () => {
-        const r = await get<{ ok: boolean; checked: number; firstBadSeq?: number | null }>('/audit/verify');
+        const r = await get<VerifyResult>('/audit/verify');
+        // A broken chain is announced at once (role="alert"); a sound one politely (role="status").
         mount(
           verifyResult,
           h(
             'div',
-            { class: r.ok ? 'success' : 'error', role: 'status' },
+            { class: r.ok ? 'success' : 'error', role: r.ok ? 'status' : 'alert' },
             h('p', null, r.ok ? badge(t('audit.chainOk'), 'ok') : badge(t('audit.chainBroken'), 'late')),
+            r.ok ? null : h('p', { class: 'error-advice' }, t('audit.brokenAdvice')),
             dl([
               [t('audit.checked'), String(r.checked)],
               [t('audit.firstBad'), r.firstBadSeq ? String(r.firstBadSeq) : '—'],
+              ...(r.ok ? [] : ([[t('audit.problem'), h('span', { id: 'verify-problem' }, problemText(r.problem))]] as [string, Node][])),
               [t('common.at'), fmtDateTime(new Date().toISOString())],
             ]),
           ),
