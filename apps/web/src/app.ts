@@ -31,6 +31,12 @@ let loginPage: ((main: HTMLElement, notice: string | null) => void) | null = nul
 let flash: string | null = null;
 let notice: string | null = null;
 let rendering = 0;
+/**
+ * The first render of a page load leaves the focus where the browser has it (the top of the page:
+ * the first Tab reaches the skip link); every later render (a navigation, an action's refresh)
+ * moves it to the new content's heading.
+ */
+let firstRender = true;
 
 export function route(pattern: RegExp, page: Page, roles?: Role[]): void {
   routes.push({ pattern, page, roles });
@@ -131,6 +137,8 @@ function renderChrome(user: User | null, current: string): void {
 
 export async function render(): Promise<void> {
   const ticket = ++rendering;
+  const initial = firstRender;
+  firstRender = false;
   document.documentElement.lang = lang();
   document.title = t('app.name');
   const hash = location.hash || '#/';
@@ -138,11 +146,14 @@ export async function render(): Promise<void> {
   const s = session();
   if (hash === '#/login' || !s) {
     renderChrome(null, hash);
+    // A redirect: the render it causes is still the page load's first.
     if (hash !== '#/login') {
+      firstRender = initial;
       location.replace('#/login');
       return;
     }
     if (s) {
+      firstRender = initial;
       location.replace('#/');
       return;
     }
@@ -188,7 +199,7 @@ export async function render(): Promise<void> {
     // The page could not load: a heading of its own (focused as any page's), then the error.
     mount(main, ctx.setTitle(t('error.pageTitle')), errorPanel(err));
   }
-  if (ticket !== rendering) return;
+  if (ticket !== rendering || initial) return;
   const focusTarget = main.querySelector<HTMLElement>('[data-autofocus]') ?? main.querySelector<HTMLElement>('h1');
   focusTarget?.focus();
 }
