@@ -54,6 +54,8 @@ function statusSection(c: Campaign): HTMLElement {
     c.members.map((m) => ({ unitCode: m.unitCode, registeredAt: m.registeredAt, registeredLate: false, selfAssessedAt: m.selfAssessedAt, remindersSent: m.remindersSent, lastReminderAt: null, late: null }));
   // Late units first, then by the order of the campaign.
   const rows = [...members].sort((a, b) => Number(!!b.late) - Number(!!a.late) || (b.late?.workingDaysLate ?? 0) - (a.late?.workingDaysLate ?? 0));
+  // Registered after the deadline: the API's flag, or the dates themselves (the flag can lag behind).
+  const registeredLate = (m: MemberStatus) => m.registeredLate || (!!m.registeredAt && Date.parse(m.registeredAt) > Date.parse(c.registrationDeadline));
   const registered = members.filter((m) => m.registeredAt).length;
   const assessed = members.filter((m) => m.selfAssessedAt).length;
   const late = members.filter((m) => m.late).length;
@@ -72,7 +74,7 @@ function statusSection(c: Campaign): HTMLElement {
         const member = byUnit.get(m.unitCode);
         return [
           unitLabel(m.unitCode),
-          m.registeredAt ? h('span', null, fmtDateTime(m.registeredAt), m.registeredLate ? [' ', badge(t('campaign.registeredLate'), 'warn')] : null) : t('campaign.notRegistered'),
+          m.registeredAt ? h('span', null, fmtDateTime(m.registeredAt), registeredLate(m) ? [' ', badge(t('campaign.registeredLate'), 'warn')] : null) : t('campaign.notRegistered'),
           member?.targetTitles.length ? member.targetTitles.map(titleLabel).join(', ') : '—',
           member?.covenantSignedAt ? fmtDateTime(member.covenantSignedAt) : '—',
           m.selfAssessedAt ? fmtDateTime(m.selfAssessedAt) : '—',
