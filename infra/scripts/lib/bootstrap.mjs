@@ -112,25 +112,45 @@ export async function ensureNodeModules() {
 }
 
 /**
+ * The fonts the web app's CSS font stack falls back to on Linux (apps/web/public/app.css: "DejaVu
+ * Sans", "Liberation Sans"; the minutes "Liberation Serif", "DejaVu Serif"), installed explicitly:
+ * the chromium package only Recommends fonts, and an install without Recommends would draw the
+ * Vietnamese letters as missing-glyph boxes (which the web test checks in the browser).
+ */
+const WEB_FONTS = [
+  { pkg: 'fonts-dejavu-core', file: '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf' },
+  { pkg: 'fonts-liberation', file: '/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf' },
+];
+
+/**
  * Debian's Chromium, which the web app's end-to-end test drives headless (playwright-core, no
- * browser download): installed with apt-get when /usr/bin/chromium (or CHROMIUM_PATH) is missing,
- * with `apt-get update` first if the install fails, through sudo when not root.
+ * browser download), and the fonts of WEB_FONTS: installed with apt-get when /usr/bin/chromium
+ * (or CHROMIUM_PATH) or a font is missing, with `apt-get update` first if the install fails,
+ * through sudo when not root.
  */
 export async function ensureChromium() {
   const binary = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-  if (existsSync(binary)) return binary;
+  const fonts = WEB_FONTS.filter((f) => !existsSync(f.file)).map((f) => f.pkg);
+  if (existsSync(binary) && (fonts.length === 0 || process.platform !== 'linux')) return binary;
   if (process.platform !== 'linux') throw new Error(`Chromium not found at ${binary}: install it, or set CHROMIUM_PATH to a Chromium binary`);
+  const packages = [...(existsSync(binary) ? [] : ['chromium']), ...fonts];
   const root = typeof process.getuid === 'function' && process.getuid() === 0;
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const apt = (args) => run(root ? 'apt-get' : 'sudo', root ? args : ['-n', 'apt-get', ...args], { env });
-  log(`Chromium missing at ${binary}: apt-get install chromium`);
+  log(`missing for the web app's browser test: apt-get install ${packages.join(' ')}`);
   try {
-    await apt(['install', '-y', '-q', 'chromium']).catch(async () => {
+    await apt(['install', '-y', '-q', ...packages]).catch(async () => {
       await apt(['update', '-q']);
-      await apt(['install', '-y', '-q', 'chromium']);
+      await apt(['install', '-y', '-q', ...packages]);
     });
   } catch (err) {
-    throw new Error(`cannot install Chromium with apt-get (${err.message}); install the Debian package "chromium" by hand, or set CHROMIUM_PATH`);
+    if (existsSync(binary)) {
+      // A Chromium of its own (CHROMIUM_PATH, another distribution): its fonts may live elsewhere;
+      // the web test's glyph check tells whether Vietnamese renders.
+      log(`cannot install ${packages.join(', ')} with apt-get (${err.message}); the web test checks the glyphs it draws`);
+      return binary;
+    }
+    throw new Error(`cannot install ${packages.join(', ')} with apt-get (${err.message}); install the Debian packages by hand, or set CHROMIUM_PATH`);
   }
   if (!existsSync(binary)) throw new Error(`apt-get installed chromium but ${binary} is still missing; set CHROMIUM_PATH`);
   return binary;
