@@ -2,18 +2,26 @@
  * The officers' web app, in Debian's headless Chromium, against the real stack: a small cluster
  * (Sở Tư pháp TP Hà Nội, Sở Tư pháp TP Hồ Chí Minh) goes from registration to the Government's
  * decision with every action done in the browser, each role logging in in turn: registration,
- * covenant, self-assessment, the secret ballot, the head's vote and leadership, review with a
- * return and an amendment, the council sitting, the Government submission and decision, then the
- * auditor's timeline, chain verification, export and the year overview. Along the way it checks
- * Vietnamese text, labels of every form field, keyboard login, the API's error messages shown next
- * to the form, the Content-Security-Policy, and the language switch. In the council sitting one
- * member declares a conflict of interest and another abstains.
+ * covenant, self-assessment, the secret ballot (one of them by keyboard only, from the skip link),
+ * the head's vote and leadership, review with a return and an amendment, the council sitting, the
+ * Government submission and decision, then the auditor's timeline, chain verification (a sound
+ * chain, then a tampered row named), export and the year overview with its figures. Along the way
+ * it checks Vietnamese text and that each of its characters is drawn with a real glyph, labels of
+ * every form field, keyboard login, the API's error messages shown next to the form, the
+ * Content-Security-Policy, and the language switch. In the council sitting one member declares a
+ * conflict of interest and another abstains. A third campaign of the same year started after its
+ * registration deadline shows its head the late unit highlighted and the reminders sent.
  *
  * Then the officers' work tools on a second campaign: claiming a task (and a second officer's 409),
- * planning it and filtering the list by its plan; a Vietnamese comment in the timeline; a PDF
- * uploaded and downloaded byte for byte, an .exe refused (415), an altered file refused (409); a
- * ballot with an abstention and the results with abstentions and the threshold's base.
- * Screenshots of each main page go to test-artifacts/web/.
+ * planning it and filtering the list by its plan; a Vietnamese comment in the timeline (after a
+ * simulated 500, 503 and network failure); a PDF uploaded and downloaded byte for byte, an .exe
+ * refused (415), a file over ATTACHMENT_MAX_BYTES refused (413), an altered file refused (409); a
+ * ballot with an abstention and the results with abstentions and the threshold's base; a reviewer's
+ * rejection with its reason and the dossier's final state. Then the messages of the 403, 404 and a
+ * 500 on a page, and of the login's 429 (a second API with a low LOGIN_RATE_LIMIT).
+ *
+ * Screenshots of each main page go to test-artifacts/web/ (emptied first); a test that fails leaves
+ * a FAILED-… screenshot of each page it had open.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,7 +30,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { eventually } from '../support/eventually';
 import { DEMO_PASSWORD, startStack, type Stack } from '../support/stack';
-import { buildWebApp, launchChromium, serveStack } from '../support/web';
+import { buildWebApp, glyphReport, launchChromium, serveSecondApi, serveStack } from '../support/web';
 
 jest.setTimeout(240_000);
 
@@ -30,6 +38,7 @@ const YEAR = 2031;
 const CLUSTER = 'KV-WEB';
 const CAMPAIGN = `${YEAR}:${CLUSTER}`;
 const HN = `${CAMPAIGN}:STP-HN`;
+const CLUSTER_NAME = 'Cụm thi đua thử nghiệm giao diện';
 const SHOTS = path.resolve(__dirname, '..', '..', 'test-artifacts', 'web');
 /** The work tools' own campaign (task list tools, comments, attachments, a ballot with an abstention). */
 const TOOLS_YEAR = 2033;
@@ -37,6 +46,15 @@ const TOOLS_CLUSTER = 'KV-WEB-CC';
 const TOOLS_CAMPAIGN = `${TOOLS_YEAR}:${TOOLS_CLUSTER}`;
 /** A second officer of STP-HN, created through the API (the seed has one per unit). */
 const OFFICER2 = 'canbo2.stp-hn';
+/**
+ * A campaign of the same year started ten days after its registration deadline: the reminder due
+ * goes out at once (nextReminder), STP-SL registers late in the browser, STP-LCA stays late.
+ */
+const LATE_CLUSTER = 'KV-WEB-LATE';
+const LATE_CAMPAIGN = `${YEAR}:${LATE_CLUSTER}`;
+const LATE_NAME = 'Cụm thi đua thử nghiệm đăng ký chậm';
+/** The largest attachment the test's API accepts (ATTACHMENT_MAX_BYTES): 1 MiB. */
+const MAX_ATTACHMENT = 1024 * 1024;
 
 let stack: Stack;
 let attachmentDir: string;
@@ -47,15 +65,21 @@ let shot = 0;
 const problems: string[] = [];
 
 beforeAll(async () => {
+  // The artifacts of this run only: a stale screenshot must not pass for one of this run.
+  rmSync(SHOTS, { recursive: true, force: true });
   mkdirSync(SHOTS, { recursive: true });
   attachmentDir = mkdtempSync(path.join(tmpdir(), 'tdkt-web-attachments-'));
-  const [s, b] = await Promise.all([startStack({ env: { LOGIN_RATE_LIMIT: '0', ATTACHMENT_DIR: attachmentDir } }), launchChromium(), buildWebApp()]);
+  const [s, b] = await Promise.all([
+    startStack({ env: { LOGIN_RATE_LIMIT: '0', ATTACHMENT_DIR: attachmentDir, ATTACHMENT_MAX_BYTES: String(MAX_ATTACHMENT) } }),
+    launchChromium(),
+    buildWebApp(),
+  ]);
   stack = s;
   browser = b;
   base = await serveStack(stack);
   const res = await stack.post('admin', '/api/v1/campaigns', {
     clusterCode: CLUSTER,
-    clusterName: 'Cụm thi đua thử nghiệm giao diện',
+    clusterName: CLUSTER_NAME,
     year: YEAR,
     memberUnitCodes: ['STP-HN', 'STP-HCM'],
     headUnitCode: 'STP-HN',
@@ -63,6 +87,15 @@ beforeAll(async () => {
     registrationDeadline: new Date(Date.now() + 10 * 24 * 3600 * 1000).toISOString(),
   });
   if (res.status !== 201) throw new Error(`campaign: ${res.status} ${JSON.stringify(res.body)}`);
+  const late = await stack.post('admin', '/api/v1/campaigns', {
+    clusterCode: LATE_CLUSTER,
+    clusterName: LATE_NAME,
+    year: YEAR,
+    memberUnitCodes: ['STP-LCA', 'STP-SL'],
+    headUnitCode: 'STP-LCA',
+    registrationDeadline: new Date(Date.now() - 10 * 24 * 3600 * 1000).toISOString(),
+  });
+  if (late.status !== 201) throw new Error(`late campaign: ${late.status} ${JSON.stringify(late.body)}`);
 });
 
 afterAll(async () => {
@@ -76,9 +109,41 @@ async function snap(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SHOTS, `${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true });
 }
 
+/** The pages open now: done() closes a test's pages at its end, so a failed test leaves its own. */
+const openPages = new Set<Page>();
+/** The running test: its name, and whether it got to its end. */
+let current = { name: '', finished: true };
+
+/** it(), remembering whether the test ran to its end (a failure or a timeout does not). */
+function scenario(name: string, fn: () => Promise<void> | void): void {
+  it(name, async () => {
+    const run = { name, finished: false };
+    current = run;
+    await fn();
+    run.finished = true;
+  });
+}
+
+// A red run leaves the failing page: a screenshot of every page the test still had open.
+afterEach(async () => {
+  const pages = [...openPages];
+  openPages.clear();
+  if (!current.finished) {
+    const slug = current.name.replace(/[^\p{L}\p{N}]+/gu, '-').slice(0, 80);
+    for (const [i, page] of pages.entries()) {
+      const file = path.join(SHOTS, `FAILED-${slug}-${i + 1}`);
+      await page.screenshot({ path: `${file}.png`, fullPage: true }).catch((err: Error) => writeFileSync(`${file}.error.txt`, err.message));
+      writeFileSync(`${file}.txt`, `${current.name}\n${page.url()}\n`);
+    }
+    if (!pages.length) writeFileSync(path.join(SHOTS, `FAILED-${slug}.txt`), `${current.name}\n(no page was open)\n`);
+  }
+  await Promise.all(pages.map((p) => p.context().close().catch(() => undefined)));
+});
+
 async function newPage(): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   const page = await context.newPage();
+  openPages.add(page);
   page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
   page.on('console', (msg) => {
     // A refused request (401, 400) is logged by the browser as "Failed to load resource": expected.
@@ -87,8 +152,8 @@ async function newPage(): Promise<Page> {
   return page;
 }
 
-async function login(page: Page, username: string, password = DEMO_PASSWORD): Promise<void> {
-  await page.goto(`${base}/#/login`);
+async function login(page: Page, username: string, password = DEMO_PASSWORD, at = base): Promise<void> {
+  await page.goto(`${at}/#/login`);
   await page.getByLabel('Tên đăng nhập').fill(username);
   await page.getByLabel('Mật khẩu').fill(password);
   await page.getByLabel('Mật khẩu').press('Enter');
@@ -103,6 +168,7 @@ async function as(username: string): Promise<Page> {
 }
 
 async function done(page: Page): Promise<void> {
+  openPages.delete(page);
   await page.context().close();
 }
 
@@ -163,8 +229,65 @@ async function expectFlash(page: Page, message: string): Promise<void> {
   await page.locator('main .flash', { hasText: message }).waitFor();
 }
 
+/** Vietnamese letters beyond ASCII: the precomposed Latin-1, Latin Extended-A/B and Extended Additional ones. */
+const VIETNAMESE = /^[\u00c0-\u024f\u1ea0-\u1ef9]$/;
+
+/**
+ * Every non-ASCII character of the page is drawn with a real glyph: none comes out as the
+ * missing-glyph box (glyphReport), and the page has Vietnamese letters to check at all.
+ */
+async function expectGlyphs(page: Page): Promise<void> {
+  const report = await glyphReport(page);
+  expect(report.controlSame).toBe(true);
+  expect(report.font).toContain('DejaVu Sans');
+  expect({ missing: report.missing, blank: report.blank }).toEqual({ missing: [], blank: [] });
+  expect(report.checked.filter((c) => VIETNAMESE.test(c)).length).toBeGreaterThanOrEqual(8);
+}
+
+/** The element with the keyboard focus: its tag, its name (label or text, after the fieldset's legend), whether its focus ring shows and it is on screen. */
+async function focused(page: Page): Promise<{ tag: string; name: string; ring: boolean; onScreen: boolean }> {
+  // A string: the tests' TypeScript has no DOM types.
+  return page.evaluate(`(() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return { tag: 'body', name: '', ring: false, onScreen: false };
+    const input = el instanceof HTMLInputElement ? el : null;
+    const label = input && input.labels && input.labels[0] ? input.labels[0].textContent : el.textContent;
+    const own = (label || '').replace(/\\s+/g, ' ').trim();
+    const legendEl = input && el.closest('fieldset') ? el.closest('fieldset').querySelector('legend') : null;
+    const legend = legendEl ? legendEl.textContent.trim() : '';
+    const style = getComputedStyle(el);
+    const ring = el.matches(':focus-visible') && style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
+    const r = el.getBoundingClientRect();
+    const onScreen = r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth;
+    return { tag: input ? 'input[' + input.type + ']' : el.tagName.toLowerCase(), name: legend ? legend + ' › ' + own : own, ring, onScreen };
+  })()`);
+}
+
+/** Tab, then what has the focus (which must show its focus ring, on screen). */
+async function tab(page: Page): Promise<string> {
+  await page.keyboard.press('Tab');
+  const f = await focused(page);
+  expect({ ring: f.ring, onScreen: f.onScreen }).toEqual({ ring: true, onScreen: true });
+  return `${f.tag} ${f.name}`;
+}
+
+/** dd/mm/yyyy hh:mm in Vietnam time, as the app writes instants. */
+function vnDateTime(iso: string): string {
+  const p = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'Asia/Ho_Chi_Minh' })
+      .formatToParts(new Date(iso))
+      .map((x) => [x.type, x.value]),
+  );
+  return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}`;
+}
+
+/** The error box's lines: heading, advice, the API's messages, the request id. */
+async function alertLines(alert: ReturnType<Page['locator']>): Promise<string[]> {
+  return (await alert.innerText()).split('\n').map((l) => l.trim()).filter(Boolean);
+}
+
 describe(`the web app drives cluster ${CLUSTER} ${YEAR} from registration to the Government decision`, () => {
-  it('serves the app with a self-only CSP, in UTF-8 and Vietnamese; shows the 401 message; logs in with the keyboard', async () => {
+  scenario('serves the app with a self-only CSP, in UTF-8 and Vietnamese; shows the 401 message; logs in with the keyboard', async () => {
     const page = await newPage();
     const res = await page.goto(`${base}/`);
     expect(res?.status()).toBe(200);
@@ -182,6 +305,8 @@ describe(`the web app drives cluster ${CLUSTER} ${YEAR} from registration to the
     expect(await page.getByRole('banner').count()).toBe(1);
     expect(await page.getByRole('main').count()).toBe(1);
     expect(await expectLabelled(page)).toBe(2);
+    // The Vietnamese letters are drawn with real glyphs (the fonts of app.css are installed).
+    await expectGlyphs(page);
 
     // A wrong password: the API's 401 message appears next to the form, announced.
     const refused = await stack.http.post('/api/v1/auth/login').send({ username: 'canbo.stp-hn', password: 'sai-mat-khau' });
@@ -209,6 +334,7 @@ describe(`the web app drives cluster ${CLUSTER} ${YEAR} from registration to the
     expect(home).toContain('Đăng ký thi đua');
     expect(home).toContain('Trong hạn');
     expect(await page.getByRole('navigation', { name: 'Điều hướng chính' }).count()).toBe(1);
+    await expectGlyphs(page);
     await snap(page, 'home-unit-officer');
 
     // Registration (đăng ký thi đua) from the campaign page, then the covenant.
@@ -226,7 +352,7 @@ describe(`the web app drives cluster ${CLUSTER} ${YEAR} from registration to the
     await done(page);
   });
 
-  it('registers the second unit, and both file their self-assessment (a bad score shows the 400 field message)', async () => {
+  scenario('registers the second unit, and both file their self-assessment (a bad score shows the 400 field message)', async () => {
     const hcm = await as('canbo.stp-hcm');
     await go(hcm, `#/campaigns/${CAMPAIGN}`);
     await submit(hcm, 'Đăng ký thi đua', 'Gửi đăng ký');
@@ -276,7 +402,7 @@ describe(`the web app drives cluster ${CLUSTER} ${YEAR} from registration to the
     await done(hcm2);
   });
 
-  it('lets the cluster head open the secret ballot from the dashboard', async () => {
+  scenario('lets the cluster head open the secret ballot from the dashboard', async () => {
     const head = await as('cumtruong.stp-hn');
     await go(head, `#/campaigns/${CAMPAIGN}`);
     await until(head, async () => (await text(head)).includes('đã tự đánh giá 2/2') && (await head.getByLabel('Số suất Cờ thi đua ngành Tư pháp').count()) > 0, 'both self-assessments on the dashboard');
@@ -290,36 +416,72 @@ describe(`the web app drives cluster ${CLUSTER} ${YEAR} from registration to the
     await done(head);
   });
 
-  it('takes each leader’s secret ballot with seats, rules, a confirmation step and a receipt', async () => {
-    for (const unit of ['stp-hn', 'stp-hcm']) {
-      const leader = await as(`thutruong.${unit}`);
-      await clickTask(leader, 'Bỏ phiếu kín suy tôn');
-      await leader.getByRole('heading', { level: 1, name: /Phiếu bầu kín/ }).waitFor();
-      const rules = await text(leader);
-      expect(rules).toContain('Cờ thi đua ngành Tư pháp: chọn tối đa 1 đơn vị.');
-      expect(rules).toContain('Cờ thi đua của Chính phủ: chọn tối đa 1 đơn vị.');
-      expect(await expectLabelled(leader)).toBeGreaterThanOrEqual(2);
-      await leader.getByRole('group', { name: /Cờ thi đua ngành Tư pháp/ }).getByLabel('Sở Tư pháp TP Hà Nội (STP-HN)').check();
-      await leader.getByRole('group', { name: /Cờ thi đua của Chính phủ/ }).getByLabel('Sở Tư pháp TP Hà Nội (STP-HN)').check();
-      if (unit === 'stp-hn') await snap(leader, 'ballot-choice');
-      await submit(leader, 'Lựa chọn của đơn vị', 'Tiếp tục');
-      const confirm = leader.getByRole('form', { name: 'Xác nhận phiếu bầu' });
-      await confirm.waitFor();
-      expect(await confirm.innerText()).toContain('Sở Tư pháp TP Hà Nội (STP-HN)');
-      if (unit === 'stp-hn') await snap(leader, 'ballot-confirm');
-      await submit(leader, 'Xác nhận phiếu bầu', 'Xác nhận bỏ phiếu');
-      const receipt = leader.locator('#receipt');
-      await receipt.waitFor();
-      expect((await receipt.innerText()).length).toBeGreaterThan(16);
-      if (unit === 'stp-hn') await snap(leader, 'ballot-receipt');
-      // The receipt finds the ballot in the box.
-      await submit(leader, 'Kiểm tra phiếu bằng mã biên nhận', 'Kiểm tra');
-      await leader.getByText('Phiếu đã được đếm').waitFor();
-      await done(leader);
-    }
+  scenario('takes each leader’s secret ballot with seats, rules, a confirmation step and a receipt; the second by keyboard only, from the skip link', async () => {
+    const leader = await as('thutruong.stp-hn');
+    await clickTask(leader, 'Bỏ phiếu kín suy tôn');
+    await leader.getByRole('heading', { level: 1, name: /Phiếu bầu kín/ }).waitFor();
+    const rules = await text(leader);
+    expect(rules).toContain('Cờ thi đua ngành Tư pháp: chọn tối đa 1 đơn vị.');
+    expect(rules).toContain('Cờ thi đua của Chính phủ: chọn tối đa 1 đơn vị.');
+    expect(await expectLabelled(leader)).toBeGreaterThanOrEqual(2);
+    await leader.getByRole('group', { name: /Cờ thi đua ngành Tư pháp/ }).getByLabel('Sở Tư pháp TP Hà Nội (STP-HN)').check();
+    await leader.getByRole('group', { name: /Cờ thi đua của Chính phủ/ }).getByLabel('Sở Tư pháp TP Hà Nội (STP-HN)').check();
+    await snap(leader, 'ballot-choice');
+    await submit(leader, 'Lựa chọn của đơn vị', 'Tiếp tục');
+    const confirm = leader.getByRole('form', { name: 'Xác nhận phiếu bầu' });
+    await confirm.waitFor();
+    expect(await confirm.innerText()).toContain('Sở Tư pháp TP Hà Nội (STP-HN)');
+    await snap(leader, 'ballot-confirm');
+    await submit(leader, 'Xác nhận phiếu bầu', 'Xác nhận bỏ phiếu');
+    const receipt = leader.locator('#receipt');
+    await receipt.waitFor();
+    expect((await receipt.innerText()).length).toBeGreaterThan(16);
+    await snap(leader, 'ballot-receipt');
+    // The receipt finds the ballot in the box.
+    await submit(leader, 'Kiểm tra phiếu bằng mã biên nhận', 'Kiểm tra');
+    await leader.getByText('Phiếu đã được đếm').waitFor();
+    await done(leader);
+
+    // The second leader: no mouse from here on. On a page load the first Tab is the skip link,
+    // shown when focused; Enter takes the focus to the page heading, then Tab walks the ballot in order.
+    const keyboard = await as('thutruong.stp-hcm');
+    await go(keyboard, `#/campaigns/${CAMPAIGN}/ballot`);
+    await keyboard.reload();
+    await keyboard.getByRole('group', { name: /Cờ thi đua của Chính phủ/ }).waitFor();
+    expect((await focused(keyboard)).tag).toBe('body');
+    expect(await tab(keyboard)).toBe('button Bỏ qua, tới nội dung chính');
+    const skip = await keyboard.locator('.skip-link').boundingBox();
+    expect(skip && skip.x >= 0 && skip.y >= 0 && skip.width > 50).toBe(true);
+    await keyboard.keyboard.press('Enter');
+    expect(await focused(keyboard)).toMatchObject({ tag: 'h1', name: `Phiếu bầu kín — ${CLUSTER_NAME} ${YEAR}`, ring: true });
+    const ministry = 'Cờ thi đua ngành Tư pháp (tối đa 1)';
+    const government = 'Cờ thi đua của Chính phủ (tối đa 1)';
+    expect(await tab(keyboard)).toBe(`input[checkbox] ${ministry} › Sở Tư pháp TP Hà Nội (STP-HN)`);
+    await keyboard.keyboard.press('Space');
+    expect(await tab(keyboard)).toBe(`input[checkbox] ${ministry} › Sở Tư pháp TP Hồ Chí Minh (STP-HCM)`);
+    expect(await tab(keyboard)).toBe(`input[checkbox] ${ministry} › Bỏ phiếu trắng / không chọn cho danh hiệu này`);
+    expect(await tab(keyboard)).toBe(`input[checkbox] ${government} › Sở Tư pháp TP Hà Nội (STP-HN)`);
+    await keyboard.keyboard.press('Space');
+    expect(await tab(keyboard)).toBe(`input[checkbox] ${government} › Bỏ phiếu trắng / không chọn cho danh hiệu này`);
+    expect(await tab(keyboard)).toBe('button Tiếp tục');
+    await snap(keyboard, 'ballot-keyboard-focus');
+    await keyboard.keyboard.press('Enter');
+    // The confirmation step takes the focus on its own button.
+    const confirmed = keyboard.getByRole('form', { name: 'Xác nhận phiếu bầu' });
+    await confirmed.waitFor();
+    expect(await confirmed.innerText()).toMatch(/Cờ thi đua ngành Tư pháp\s+Sở Tư pháp TP Hà Nội \(STP-HN\)\s+Cờ thi đua của Chính phủ\s+Sở Tư pháp TP Hà Nội \(STP-HN\)/);
+    expect(await focused(keyboard)).toMatchObject({ tag: 'button', name: 'Xác nhận bỏ phiếu', ring: true, onScreen: true });
+    await keyboard.keyboard.press('Enter');
+    // The receipt's heading takes the focus (announced), the receipt under it.
+    await keyboard.locator('#receipt').waitFor();
+    expect(await focused(keyboard)).toMatchObject({ tag: 'h3', name: 'Đã bỏ phiếu — biên nhận', ring: true, onScreen: true });
+    await snap(keyboard, 'ballot-keyboard-receipt');
+    const ballots = (await stack.get('cumtruong.stp-hn', `/api/v1/campaigns/${encodeURIComponent(CAMPAIGN)}`)).body.vote;
+    expect(ballots.votedUnits).toEqual(expect.arrayContaining(['STP-HN', 'STP-HCM']));
+    await done(keyboard);
   });
 
-  it('lets the head close the vote (after confirming), see the results and record next year’s leadership', async () => {
+  scenario('lets the head close the vote (after confirming), see the results and record next year’s leadership', async () => {
     const head = await as('cumtruong.stp-hn');
     await go(head, `#/campaigns/${CAMPAIGN}`);
     await until(head, async () => (await text(head)).includes('Đã có 2/2 đơn vị bỏ phiếu'), 'both ballots');
@@ -339,7 +501,7 @@ describe(`the web app drives cluster ${CLUSTER} ${YEAR} from registration to the
     await done(head);
   });
 
-  it('runs the Department review: a return with its reason, the unit’s amendment, then approval', async () => {
+  scenario('runs the Department review: a return with its reason, the unit’s amendment, then approval', async () => {
     const reviewer = await as('vutdkt');
     await go(reviewer, '#/review');
     await until(reviewer, async () => (await reviewer.locator('#review-queue').innerText()).includes('Sở Tư pháp TP Hà Nội'), 'the review queue');
@@ -385,7 +547,7 @@ describe(`the web app drives cluster ${CLUSTER} ${YEAR} from registration to the
     await done(again);
   });
 
-  it('holds the council sitting: opening, secret votes, a conflict of interest and an abstention, closing with seven present, tally and minutes', async () => {
+  scenario('holds the council sitting: opening, secret votes, a conflict of interest and an abstention, closing with seven present, tally and minutes', async () => {
     const chair = await as('chutich');
     await go(chair, `#/council?year=${YEAR}`);
     await submit(chair, `Mở phiên họp xét hồ sơ năm ${YEAR}`, 'Mở phiên họp');
@@ -478,7 +640,7 @@ describe(`the web app drives cluster ${CLUSTER} ${YEAR} from registration to the
     await done(closing);
   });
 
-  it('submits the Government flag within the quota and records the decision', async () => {
+  scenario('submits the Government flag within the quota and records the decision', async () => {
     const reviewer = await as('vutdkt');
     await go(reviewer, `#/government?year=${YEAR}`);
     await until(reviewer, async () => (await reviewer.getByRole('form', { name: `Trình Chính phủ đợt mới năm ${YEAR}` }).count()) > 0, 'the nomination waiting for the Government');
@@ -511,7 +673,60 @@ describe(`the web app drives cluster ${CLUSTER} ${YEAR} from registration to the
     await done(officer);
   });
 
-  it('shows the auditor the timeline, a sound chain, the search and its export, and the year overview; the language switch is remembered', async () => {
+  scenario('shows the head of a campaign started after its deadline the late unit highlighted and the reminders sent', async () => {
+    // STP-SL registers after the deadline, in the browser: its task is overdue.
+    const sl = await as('canbo.stp-sl');
+    const task = sl.locator('#tasks tbody tr', { hasText: LATE_CAMPAIGN }).filter({ hasText: 'Đăng ký thi đua' });
+    await until(sl, async () => (await task.count()) > 0, 'the late registration task');
+    expect(await task.innerText()).toContain('Quá hạn');
+    await go(sl, `#/campaigns/${LATE_CAMPAIGN}`);
+    await submit(sl, 'Đăng ký thi đua', 'Gửi đăng ký');
+    await expectFlash(sl, 'Đã gửi đăng ký thi đua.');
+    await done(sl);
+
+    // The reminder already due when the campaign started went out at once, to both units.
+    const status = await eventually(async () => {
+      const c = (await stack.get('cumtruong.stp-lca', `/api/v1/campaigns/${encodeURIComponent(LATE_CAMPAIGN)}`)).body;
+      const byUnit = Object.fromEntries(c.status.members.map((m: { unitCode: string }) => [m.unitCode, m]));
+      expect(byUnit['STP-LCA']).toMatchObject({ registeredAt: null, remindersSent: 1, late: { kind: 'REGISTRATION' } });
+      expect(byUnit['STP-SL']).toMatchObject({ remindersSent: 1, late: null });
+      expect(Date.parse(byUnit['STP-SL'].registeredAt)).toBeGreaterThan(Date.parse(c.registrationDeadline));
+      return byUnit as Record<string, { remindersSent: number; lastReminderAt: string; late: { workingDaysLate: number } | null }>;
+    }, 30_000, 250);
+    expect(status['STP-LCA'].late!.workingDaysLate).toBeGreaterThan(0);
+
+    const head = await as('cumtruong.stp-lca');
+    await go(head, `#/campaigns/${LATE_CAMPAIGN}`);
+    const rows = head.locator('#campaign-status tbody tr');
+    expect(await text(head)).toContain('Đã đăng ký 1/2 đơn vị; đã tự đánh giá 0/2. 1 đơn vị quá hạn');
+    // The late unit first, highlighted (row background and left rule), with its working days late and its reminders.
+    const late = rows.first();
+    expect(await late.getAttribute('class')).toBe('late');
+    expect(await head.locator('#campaign-status tbody tr.late').count()).toBe(1);
+    const lateRow = await late.innerText();
+    expect(lateRow).toContain('Sở Tư pháp tỉnh Lào Cai (STP-LCA)');
+    expect(lateRow).toContain('Chưa đăng ký');
+    expect(lateRow).toContain(`Quá hạn: chậm đăng ký ${status['STP-LCA'].late!.workingDaysLate} ngày làm việc`);
+    expect(lateRow).toContain(`1 lần (lần cuối ${vnDateTime(status['STP-LCA'].lastReminderAt)})`);
+    const cell = await head.evaluate(`(() => {
+      const td = document.querySelector('#campaign-status tbody tr.late td');
+      return { bg: getComputedStyle(td).backgroundColor, rule: getComputedStyle(td).borderLeftWidth };
+    })()`);
+    expect(cell).toEqual({ bg: 'rgb(254, 226, 226)', rule: '4px' });
+    // The unit that registered late: marked so, reminded once before it did, no longer late.
+    const slRow = rows.nth(1);
+    expect(await slRow.getAttribute('class')).toBeNull();
+    const registered = await slRow.innerText();
+    expect(registered).toContain('Sở Tư pháp tỉnh Sơn La (STP-SL)');
+    expect(registered).toContain('đăng ký muộn');
+    expect(registered).toContain(`1 lần (lần cuối ${vnDateTime(status['STP-SL'].lastReminderAt)})`);
+    expect(registered).toContain('Đúng tiến độ');
+    await expectGlyphs(head);
+    await snap(head, 'campaign-late-units');
+    await done(head);
+  });
+
+  scenario('shows the auditor the timeline, a sound chain, the search and its export, and the year overview; the language switch is remembered', async () => {
     const auditor = await as('kiemtra');
     await go(auditor, `#/nominations/${HN}`);
     const timeline = auditor.locator('#timeline');
@@ -554,8 +769,30 @@ describe(`the web app drives cluster ${CLUSTER} ${YEAR} from registration to the
     await auditor.getByRole('img', { name: /Hồ sơ theo bước/ }).waitFor();
     expect(await auditor.locator('main svg[role="img"]').count()).toBe(3);
     const overview = await text(auditor);
-    expect(overview).toContain('2 hồ sơ trong 1 phong trào.');
+    // Two campaigns of the web test in the year, two nominations each (the tools campaign is 2033).
+    expect(overview).toContain('4 hồ sơ trong 2 phong trào.');
     expect(await auditor.locator('main svg rect.bar').count()).toBeGreaterThan(5);
+    // Each bar's value (its <title>) against what the test did: STP-HN won both flags, STP-HCM was
+    // not selected by the cluster; in the late cluster STP-LCA is still late, STP-SL registered late.
+    const bars = await auditor.locator('main svg.chart rect.bar title').allTextContents();
+    expect(bars).toEqual(
+      expect.arrayContaining([
+        'Được khen thưởng — Số hồ sơ: 1',
+        'Không được cụm suy tôn — Số hồ sơ: 1',
+        `${CLUSTER_NAME} — Cờ thi đua ngành Tư pháp: 1`,
+        `${CLUSTER_NAME} — Cờ thi đua của Chính phủ: 1`,
+        `${LATE_NAME} — Cờ thi đua của Chính phủ: 0`,
+        `${LATE_NAME} — Đang chậm đăng ký: 1`,
+        `${LATE_NAME} — Đã đăng ký sau hạn: 1`,
+        `${CLUSTER_NAME} — Đang chậm đăng ký: 0`,
+        `${CLUSTER_NAME} — Đã đăng ký sau hạn: 0`,
+      ]),
+    );
+    // The late registrations' figure: the still-late unit in the sector's list, with its reminders.
+    const lateList = auditor.getByRole('table', { name: 'Đơn vị đang chậm (1)' });
+    expect(await lateList.locator('tbody tr').count()).toBe(1);
+    expect(await lateList.locator('tbody tr').innerText()).toMatch(new RegExp(`Sở Tư pháp tỉnh Lào Cai \\(STP-LCA\\)\\s+${LATE_NAME}\\s+Đăng ký thi đua[\\s\\S]*\\s1$`));
+    await expectGlyphs(auditor);
     await snap(auditor, 'year-overview');
 
     // English, remembered after a reload; <html lang> follows.
@@ -570,6 +807,40 @@ describe(`the web app drives cluster ${CLUSTER} ${YEAR} from registration to the
     await auditor.getByRole('heading', { level: 1, name: `Tổng quan năm ${YEAR}` }).waitFor();
     expect(await auditor.locator('html').getAttribute('lang')).toBe('vi');
     await done(auditor);
+  });
+
+  scenario('names a tampered row of the audit chain: the API’s problem, announced as an alert', async () => {
+    // The audit table refuses UPDATE by trigger; a superuser session with the triggers off (as an
+    // intruder with database access would) changes a reason, and puts it back afterwards.
+    const [row] = await stack.db.dataSource.query(`SELECT seq, reason FROM audit_event WHERE subject_id = $1 AND action = 'REVIEW_RETURNED'`, [HN]);
+    const seq = Number(row.seq);
+    const alter = (reason: string) =>
+      stack.db.dataSource.transaction(async (tx) => {
+        await tx.query('SET LOCAL session_replication_role = replica');
+        await tx.query('UPDATE audit_event SET reason = $2 WHERE seq = $1', [seq, reason]);
+      });
+    await alter('Hồ sơ đầy đủ');
+    try {
+      const verify = (await stack.get('kiemtra', '/api/v1/audit/verify')).body;
+      expect(verify).toMatchObject({ ok: false, firstBadSeq: seq, problem: 'the event was changed after it was recorded' });
+      const auditor = await as('kiemtra');
+      await go(auditor, '#/audit');
+      await auditor.getByRole('button', { name: 'Kiểm chứng ngay' }).click();
+      const alert = auditor.locator('#verify-result').getByRole('alert');
+      await alert.waitFor();
+      const shown = await alert.innerText();
+      expect(shown).toContain('Chuỗi nhật ký bị phá vỡ');
+      expect(shown).toContain('nhật ký có thể đã bị thay đổi ngoài hệ thống');
+      expect(shown).toMatch(new RegExp(`Bản ghi sai đầu tiên\\s+${seq}\\b`));
+      expect(shown).toMatch(new RegExp(`Số bản ghi đã kiểm\\s+${verify.checked}\\b`));
+      expect(await auditor.locator('#verify-problem').innerText()).toBe(`Bản ghi đã bị sửa đổi sau khi được ghi (${verify.problem})`);
+      expect(await auditor.locator('#verify-result [role="status"]').count()).toBe(0);
+      await snap(auditor, 'audit-chain-broken');
+      await done(auditor);
+    } finally {
+      await alter(row.reason);
+    }
+    expect((await stack.get('kiemtra', '/api/v1/audit/verify')).body.ok).toBe(true);
   });
 
 });
@@ -624,7 +895,7 @@ describe(`the officers' work tools, on cluster ${TOOLS_CLUSTER} ${TOOLS_YEAR}`, 
     if (res.status !== 201) throw new Error(`campaign: ${res.status} ${JSON.stringify(res.body)}`);
   });
 
-  it('claims a task, shows a second officer the 409 of the first claim, plans the task and filters by its plan', async () => {
+  scenario('claims a task, shows a second officer the 409 of the first claim, plans the task and filters by its plan', async () => {
     // The second officer's list is loaded while nobody holds the task.
     const second = await as(OFFICER2);
     await until(second, async () => (await taskRow(second).count()) === 1, 'the registration task of the second officer');
@@ -692,17 +963,72 @@ describe(`the officers' work tools, on cluster ${TOOLS_CLUSTER} ${TOOLS_YEAR}`, 
     await done(first);
   });
 
-  it('adds a Vietnamese comment seen in the timeline, uploads a PDF and downloads the same bytes, refuses an .exe (415) and an altered file (409)', async () => {
+  scenario('adds a Vietnamese comment seen in the timeline (after a simulated 500, 503 and network failure), uploads a PDF and downloads the same bytes, refuses an .exe (415), a file over the limit (413) and an altered file (409)', async () => {
     const officer = await as('canbo.stp-hn');
     await go(officer, `#/nominations/${TOOLS_CAMPAIGN}:STP-HN`);
     const comment = 'Đề nghị bổ sung biên bản họp cụm — “ưu tiên số hoá”; đã đối chiếu với Sở Tư pháp TP Hồ Chí Minh.';
     await officer.getByLabel('Nội dung ý kiến').fill(comment);
+
+    // The server failing (simulated: the API has no way to fail on purpose): a 500 with its request
+    // id, a 503 with Retry-After, then no answer at all. Each says it is the server's fault, that
+    // the comment may not be recorded, to retry and whom to tell; nothing reached the API.
+    const comments = `**/api/v1/nominations/${encodeURIComponent(`${TOOLS_CAMPAIGN}:STP-HN`)}/comments`;
+    const commentAlert = officer.getByRole('form', { name: 'Thêm ý kiến' }).getByRole('alert');
+    await officer.route(comments, (route) =>
+      (route.request().method() === 'POST'
+        ? route.fulfill({ status: 500, headers: { 'x-request-id': 'web-e2e-500' }, contentType: 'application/json', body: JSON.stringify({ statusCode: 500, error: 'Internal Server Error', message: 'Internal server error' }) })
+        : route.continue()
+      ).catch(() => undefined),
+    );
+    await submit(officer, 'Thêm ý kiến', 'Gửi ý kiến');
+    await commentAlert.waitFor();
+    expect(await alertLines(commentAlert)).toEqual([
+      'Lỗi máy chủ: hệ thống gặp sự cố ngoài ý muốn (500 Internal Server Error)',
+      'Đây là lỗi ở phía máy chủ, không phải do thông tin bạn nhập.',
+      'Thao tác có thể chưa được ghi nhận: hãy tải lại trang để kiểm tra trước khi làm lại.',
+      'Vui lòng thử lại sau ít phút. Nếu lỗi vẫn lặp lại, hãy liên hệ quản trị hệ thống.',
+      'Internal server error',
+      'Mã yêu cầu (gửi kèm khi báo quản trị hệ thống): web-e2e-500',
+    ]);
+    await snap(officer, 'comment-500');
+    await officer.unroute(comments);
+    await officer.route(comments, (route) =>
+      (route.request().method() === 'POST'
+        ? route.fulfill({ status: 503, headers: { 'retry-after': '30', 'x-request-id': 'web-e2e-503' }, contentType: 'application/json', body: JSON.stringify({ statusCode: 503, error: 'Service Unavailable', message: 'the database is unavailable; try again shortly' }) })
+        : route.continue()
+      ).catch(() => undefined),
+    );
+    await submit(officer, 'Thêm ý kiến', 'Gửi ý kiến');
+    await commentAlert.getByText('503 Service Unavailable').waitFor();
+    expect(await alertLines(commentAlert)).toEqual([
+      'Lỗi máy chủ: hệ thống tạm thời không sẵn sàng (503 Service Unavailable)',
+      'Đây là lỗi ở phía máy chủ, không phải do thông tin bạn nhập.',
+      'Thao tác có thể chưa được ghi nhận: hãy tải lại trang để kiểm tra trước khi làm lại.',
+      'Vui lòng thử lại sau 30 giây. Nếu lỗi vẫn lặp lại, hãy liên hệ quản trị hệ thống.',
+      'the database is unavailable; try again shortly',
+      'Mã yêu cầu (gửi kèm khi báo quản trị hệ thống): web-e2e-503',
+    ]);
+    await officer.unroute(comments);
+    await officer.route(comments, (route) => (route.request().method() === 'POST' ? route.abort('connectionrefused') : route.continue()).catch(() => undefined));
+    await submit(officer, 'Thêm ý kiến', 'Gửi ý kiến');
+    await commentAlert.getByText('Không kết nối được máy chủ').waitFor();
+    expect(await alertLines(commentAlert)).toEqual([
+      'Không kết nối được máy chủ',
+      'Trình duyệt không nhận được phản hồi nào từ máy chủ: mạng hoặc máy chủ đang gián đoạn.',
+      'Thao tác có thể chưa được ghi nhận: hãy tải lại trang để kiểm tra trước khi làm lại.',
+      'Vui lòng thử lại sau ít phút. Nếu lỗi vẫn lặp lại, hãy liên hệ quản trị hệ thống.',
+    ]);
+    await snap(officer, 'comment-network-failure');
+    await officer.unroute(comments);
+    expect((await stack.get('canbo.stp-hn', `${dossierPath('STP-HN')}/comments`)).body.items).toEqual([]);
+    // The text typed is still there: sent again, for real.
+    expect(await officer.getByLabel('Nội dung ý kiến').inputValue()).toBe(comment);
     await submit(officer, 'Thêm ý kiến', 'Gửi ý kiến');
     await expectFlash(officer, 'Đã gửi ý kiến.');
     expect(await officer.locator('#comments').innerText()).toContain(comment);
     expect(await officer.locator('#timeline').innerText()).toContain(comment);
-    const comments = (await stack.get('canbo.stp-hn', `${dossierPath('STP-HN')}/comments`)).body.items;
-    expect(comments.map((c: { text: string }) => c.text)).toEqual([comment]);
+    const recorded = (await stack.get('canbo.stp-hn', `${dossierPath('STP-HN')}/comments`)).body.items;
+    expect(recorded.map((c: { text: string }) => c.text)).toEqual([comment]);
 
     // Upload: multipart field `file` sent by fetch with FormData.
     const fileInput = officer.getByLabel('Chọn tệp');
@@ -733,6 +1059,20 @@ describe(`the officers' work tools, on cluster ${TOOLS_CLUSTER} ${TOOLS_YEAR}`, 
     expect(await officer.getByLabel('Chọn tệp').getAttribute('aria-invalid')).toBe('true');
     await snap(officer, 'attachment-415');
 
+    // One byte over ATTACHMENT_MAX_BYTES (1 MiB here): the API's 413, what to do about it, the field marked.
+    const big = Buffer.concat([PDF, Buffer.alloc(MAX_ATTACHMENT + 1 - PDF.length, 0x20)]);
+    await officer.getByLabel('Chọn tệp').setInputFiles({ name: 'Báo cáo quá lớn.pdf', mimeType: 'application/pdf', buffer: big });
+    await submit(officer, 'Đính kèm tài liệu', 'Tải lên');
+    await uploadAlert.getByText('413 Payload Too Large', { exact: false }).waitFor();
+    expect(await alertLines(uploadAlert)).toEqual([
+      'Tệp hoặc dữ liệu gửi lên quá lớn (413 Payload Too Large)',
+      'Hãy chọn tệp nhỏ hơn (hoặc nén, chia nhỏ tệp) rồi gửi lại.',
+      expect.stringMatching(/^file: larger than the limit of (1 MiB|1048576 bytes) \(ATTACHMENT_MAX_BYTES\)$/),
+    ]);
+    expect(await officer.getByLabel('Chọn tệp').getAttribute('aria-invalid')).toBe('true');
+    expect((await stack.get('canbo.stp-hn', `${dossierPath('STP-HN')}/attachments`)).body.items).toHaveLength(1);
+    await snap(officer, 'attachment-413');
+
     // The stored bytes altered on disk: the download is refused with the API's 409.
     const sha = listed[0].sha256 as string;
     const stored = path.join(attachmentDir, sha.slice(0, 2), sha);
@@ -746,7 +1086,7 @@ describe(`the officers' work tools, on cluster ${TOOLS_CLUSTER} ${TOOLS_YEAR}`, 
     await done(officer);
   });
 
-  it('takes a ballot with an abstention (picks disabled, shown in the confirmation and the receipt) and shows abstentions and the base in the results', async () => {
+  scenario('takes a ballot with an abstention (picks disabled, shown in the confirmation and the receipt) and shows abstentions and the base in the results', async () => {
     for (const unit of ['STP-HN', 'STP-HCM']) {
       const officer = `canbo.${unit.toLowerCase()}`;
       const registered = await stack.post(officer, `/api/v1/campaigns/${encodeURIComponent(TOOLS_CAMPAIGN)}/registrations`, { unitCode: unit, targetTitles: ['MINISTRY_FLAG', 'GOVERNMENT_FLAG'] });
@@ -803,10 +1143,157 @@ describe(`the officers' work tools, on cluster ${TOOLS_CLUSTER} ${TOOLS_YEAR}`, 
     await snap(head, 'vote-results-abstentions');
     await done(head);
   });
+
+  scenario('lets a reviewer reject a nomination with a reason (after confirming) and shows its final state to the reviewer and the unit', async () => {
+    const reason = 'Chưa đạt chỉ tiêu chuyển đổi số; thiếu xác nhận của Ủy ban nhân dân tỉnh.';
+    const reviewer = await as('vutdkt');
+    await go(reviewer, `#/nominations/${TOOLS_CAMPAIGN}:STP-HN`);
+    const form = reviewer.getByRole('form', { name: 'Kết quả thẩm định' });
+    await until(reviewer, async () => (await form.count()) > 0, 'the nomination in review');
+    await reviewer.getByLabel('Không đạt — từ chối').check();
+    await reviewer.getByLabel('Lý do').fill(reason);
+    await submit(reviewer, 'Kết quả thẩm định', 'Ghi nhận kết quả thẩm định');
+    // A rejection ends the dossier: a focusable confirmation step first.
+    await form.getByText('Từ chối hồ sơ? Hồ sơ sẽ kết thúc với kết quả không được khen thưởng.').waitFor();
+    await snap(reviewer, 'review-reject-confirm');
+    await form.getByRole('button', { name: 'Xác nhận' }).click();
+    await expectFlash(reviewer, 'Đã ghi nhận kết quả thẩm định.');
+    const api = (await stack.get('vutdkt', dossierPath('STP-HN'))).body;
+    expect(api).toMatchObject({ stage: 'NOT_AWARDED', titles: { MINISTRY_FLAG: 'REJECTED' }, review: { decision: 'REJECT', reason, by: 'vutdkt' } });
+    const dossier = await text(reviewer);
+    expect(dossier).toContain('Không được khen thưởng');
+    expect(dossier).toMatch(/Cờ thi đua ngành Tư pháp: Không được thông qua/);
+    expect(dossier).toMatch(new RegExp(`Thẩm định gần nhất[\\s\\S]*Không đạt — từ chối[\\s\\S]*${reason}[\\s\\S]*vutdkt`));
+    // Nothing more to decide.
+    expect(await form.count()).toBe(0);
+    expect(await reviewer.locator('#timeline').innerText()).toContain(reason);
+    await snap(reviewer, 'nomination-rejected');
+    await done(reviewer);
+
+    const officer = await as('canbo.stp-hn');
+    await go(officer, `#/nominations/${TOOLS_CAMPAIGN}:STP-HN`);
+    const seen = await text(officer);
+    expect(seen).toContain('Không được khen thưởng');
+    expect(seen).toContain(reason);
+    await done(officer);
+  });
+});
+
+describe('clear messages for the errors the API returns', () => {
+  scenario('a page of another cluster (403), a nomination that does not exist (404), a server fault while loading (500, in both languages)', async () => {
+    const officer = await as('canbo.stp-hcm');
+    const forbidden = await stack.get('canbo.stp-hcm', `/api/v1/campaigns/${encodeURIComponent(LATE_CAMPAIGN)}`);
+    expect(forbidden.status).toBe(403);
+    await go(officer, `#/campaigns/${LATE_CAMPAIGN}`);
+    const alert = officer.locator('main').getByRole('alert');
+    await alert.waitFor();
+    expect(await alertLines(alert)).toEqual([
+      'Bạn không có quyền xem hoặc thực hiện việc này (403 Forbidden)',
+      'Tài khoản của bạn không có quyền với nội dung này. Nếu bạn cần quyền này, hãy liên hệ quản trị hệ thống.',
+      forbidden.body.message,
+    ]);
+    await snap(officer, 'error-403');
+
+    const missing = `${CAMPAIGN}:STP-CT`;
+    const notFound = await stack.get('canbo.stp-hcm', `/api/v1/nominations/${encodeURIComponent(missing)}`);
+    expect(notFound.status).toBe(404);
+    await go(officer, `#/nominations/${missing}`);
+    await alert.getByText('404 Not Found', { exact: false }).waitFor();
+    expect(await alertLines(alert)).toEqual([
+      'Không tìm thấy (404 Not Found)',
+      'Nội dung này không có hoặc không còn nữa: hãy kiểm tra lại mã hồ sơ hoặc đường dẫn.',
+      notFound.body.message,
+    ]);
+    await snap(officer, 'error-404');
+
+    // The task list fails on the server (simulated: the real answer is fetched, its status turned
+    // into a 500): the request id shown is the one the API gave that answer.
+    let requestId = '';
+    await officer.route('**/api/v1/me/tasks*', async (route) => {
+      try {
+        const real = await route.fetch();
+        requestId = real.headers()['x-request-id'];
+        await route.fulfill({ status: 500, headers: { 'x-request-id': requestId }, contentType: 'application/json', body: JSON.stringify({ statusCode: 500, error: 'Internal Server Error', message: 'Internal server error' }) });
+      } catch {
+        // the page went away while the answer was on its way
+      }
+    });
+    await go(officer, '#/');
+    await alert.getByText('500 Internal Server Error', { exact: false }).waitFor();
+    expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await alertLines(alert)).toEqual([
+      'Lỗi máy chủ: hệ thống gặp sự cố ngoài ý muốn (500 Internal Server Error)',
+      'Đây là lỗi ở phía máy chủ, không phải do thông tin bạn nhập.',
+      'Không có dữ liệu nào bị thay đổi.',
+      'Vui lòng thử lại sau ít phút. Nếu lỗi vẫn lặp lại, hãy liên hệ quản trị hệ thống.',
+      'Internal server error',
+      `Mã yêu cầu (gửi kèm khi báo quản trị hệ thống): ${requestId}`,
+    ]);
+    await expectGlyphs(officer);
+    await snap(officer, 'error-500');
+    await officer.getByRole('button', { name: 'English' }).click();
+    await alert.getByText('Server error: the system hit an unexpected problem', { exact: false }).waitFor();
+    expect(await alertLines(alert)).toEqual([
+      'Server error: the system hit an unexpected problem (500 Internal Server Error)',
+      'This is a fault on the server, not in what you entered.',
+      'Nothing was changed.',
+      'Please try again in a few minutes. If the error persists, contact the system administrator.',
+      'Internal server error',
+      `Request id (give it to the system administrator): ${requestId}`,
+    ]);
+    await snap(officer, 'error-500-en');
+    await officer.getByRole('button', { name: 'Tiếng Việt' }).click();
+    await alert.getByText('Lỗi máy chủ: hệ thống gặp sự cố ngoài ý muốn', { exact: false }).waitFor();
+    await officer.unrouteAll({ behavior: 'wait' });
+    await done(officer);
+  });
+
+  scenario('too many logins (429): how many seconds to wait, from Retry-After, in both languages', async () => {
+    // A second API over the same stack with LOGIN_RATE_LIMIT=2 (the first has the limit off).
+    const limited = await serveSecondApi(stack, { LOGIN_RATE_LIMIT: '2', LOGIN_RATE_WINDOW_SECONDS: '120' });
+    try {
+      const page = await newPage();
+      const form = page.getByRole('form', { name: 'Thông tin đăng nhập' });
+      const alert = form.getByRole('alert');
+      for (let attempt = 1; attempt <= 2; attempt++) {
+        await login(page, 'canbo.stp-sl', 'sai-mat-khau', limited.base);
+        await alert.getByText('401 Unauthorized', { exact: false }).waitFor();
+      }
+      const refused = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/login'));
+      await login(page, 'canbo.stp-sl', 'sai-mat-khau', limited.base);
+      const res = await refused;
+      expect(res.status()).toBe(429);
+      const wait = Number(res.headers()['retry-after']);
+      expect(wait).toBeGreaterThan(0);
+      expect(wait).toBeLessThanOrEqual(120);
+      await alert.getByText('429 Too Many Requests', { exact: false }).waitFor();
+      const lines = await alertLines(alert);
+      expect(lines.slice(0, 2)).toEqual(['Quá nhiều lần thử (429 Too Many Requests)', `Vui lòng đợi ${wait} giây rồi thử lại.`]);
+      expect(lines[2]).toContain('too many login attempts for this username from this address');
+      await expectGlyphs(page);
+      await snap(page, 'login-429');
+      // The right password does not get through either until the wait is over.
+      await page.getByRole('button', { name: 'English' }).click();
+      const again = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/login'));
+      await page.getByLabel('Username').fill('canbo.stp-sl');
+      await page.getByLabel('Password').fill(DEMO_PASSWORD);
+      await page.getByLabel('Password').press('Enter');
+      const second = await again;
+      expect(second.status()).toBe(429);
+      const englishAlert = page.getByRole('form', { name: 'Your credentials' }).getByRole('alert');
+      await englishAlert.getByText('429 Too Many Requests', { exact: false }).waitFor();
+      const seconds = Number(second.headers()['retry-after']);
+      expect((await alertLines(englishAlert)).slice(0, 2)).toEqual(['Too many attempts (429 Too Many Requests)', `Please wait ${seconds} ${seconds === 1 ? 'second' : 'seconds'} and try again.`]);
+      await snap(page, 'login-429-en');
+      await done(page);
+    } finally {
+      await limited.stop();
+    }
+  });
 });
 
 describe('all along', () => {
-  it('saw no script error and no Content-Security-Policy violation in any page', () => {
+  scenario('saw no script error and no Content-Security-Policy violation in any page', () => {
     expect(problems).toEqual([]);
   });
 });
