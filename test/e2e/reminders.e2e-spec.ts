@@ -122,8 +122,10 @@ describe('reminders of a late registration', () => {
       const n = await get('canbo.stp-dn', `/api/v1/nominations/${ID}:STP-DN`);
       expect(n.body.titles).toEqual({ MINISTRY_FLAG: 'REGISTERED' });
     });
-    const status = (await get('cumtruong.stp-hn', `/api/v1/campaigns/${ID}`)).body.status;
-    expect(status).toMatchObject({ registered: 1, late: 3 });
+    const campaign = (await get('cumtruong.stp-hn', `/api/v1/campaigns/${ID}`)).body;
+    expect(campaign.status).toMatchObject({ registered: 1, late: 3 });
+    // The read model keeps the mark (đăng ký muộn), not only the update's answer.
+    expect(campaign.members.find((m: { unitCode: string }) => m.unitCode === 'STP-DN')).toMatchObject({ registeredLate: true });
   });
 });
 

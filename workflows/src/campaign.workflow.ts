@@ -202,6 +202,8 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
         const m = member(a.unitCode)!;
         m.registeredAt = workflowNow();
         m.targetTitles = [...new Set(a.targetTitles)];
+        // Set with the registration so the write carries it (the read model shows đăng ký muộn).
+        if (late) m.registeredLate = true;
         for (const su of a.subUnits ?? []) {
           view.subUnits.push({
             unitCode: su.unitCode,
@@ -216,7 +218,6 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
         // A late registration (đăng ký muộn), after the deadline and before the vote: the
         // unit's nomination learns its titles now.
         const m = member(a.unitCode)!;
-        m.registeredLate = true;
         await getExternalWorkflowHandle(nominationWorkflowId(nominationIdOf(a.unitCode))).signal(registrationClosedSignal, {
           targetTitles: m.targetTitles,
           at: m.registeredAt!,

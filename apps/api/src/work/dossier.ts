@@ -68,7 +68,8 @@ interface AttachmentRow {
 }
 
 const MiB = 1024 * 1024;
-const formatBytes = (n: number) => (n >= MiB && n % (MiB / 10) === 0 ? `${n / MiB} MiB` : `${n} bytes`);
+/** 10485760 → "10 MiB", 1572864 → "1.5 MiB"; a size that is no whole tenth of a MiB in bytes. */
+export const formatBytes = (n: number) => (n >= MiB && (n * 10) % MiB === 0 ? `${(n * 10) / MiB / 10} MiB` : `${n} bytes`);
 
 @Injectable()
 export class DossierService {

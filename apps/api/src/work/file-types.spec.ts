@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { cleanFileName, contentDisposition, detectFileType, zipEntryNames } from './file-types';
+import { formatBytes } from './dossier';
 
 /** A ZIP archive (stored, no compression) with these entries, written by hand. */
 function zip(entries: Record<string, string>): Buffer {
@@ -88,5 +89,15 @@ describe('file names', () => {
     expect(header).toMatch(/^attachment; filename="[\x20-\x7e]+"; filename\*=UTF-8''[A-Za-z0-9%._~!-]+$/);
     expect(header).toContain('filename="De nghi _khen thuong__ 100_.pdf"');
     expect(decodeURIComponent(/filename\*=UTF-8''(.+)$/.exec(header)![1])).toBe('Đề nghị "khen thưởng"; 100%.pdf');
+  });
+});
+
+describe('the size limit in messages', () => {
+  it('names whole and tenth MiB limits in MiB, others in bytes', () => {
+    expect(formatBytes(10 * 1024 * 1024)).toBe('10 MiB');
+    expect(formatBytes(1024 * 1024)).toBe('1 MiB');
+    expect(formatBytes(1.5 * 1024 * 1024)).toBe('1.5 MiB');
+    expect(formatBytes(1024 * 1024 + 1)).toBe('1048577 bytes');
+    expect(formatBytes(4096)).toBe('4096 bytes');
   });
 });
