@@ -6,7 +6,7 @@
  */
 import { SA_CLUSTER, SA_STAGE } from '@tdkt/contracts';
 import { eventually } from '../support/eventually';
-import { startStack, type Stack } from '../support/stack';
+import { expectStatus, startStack, type Stack } from '../support/stack';
 import { TRAIL_AWARDED_AFTER_AMENDMENT_WITH_CONSULTATION } from '../support/trails';
 
 jest.setTimeout(300_000);
@@ -33,9 +33,6 @@ afterAll(async () => {
 
 const post = (username: string, path: string, body: object, headers: Record<string, string> = {}) => stack.post(username, path, body, headers);
 const get = (username: string, path: string) => stack.get(username, path);
-function expectStatus(res: { status: number; body: unknown }, status: number) {
-  if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${JSON.stringify(res.body)}`);
-}
 
 describe(`cluster ${CLUSTER} ${YEAR}, from campaign to Government decision`, () => {
   it('launches the campaign: one nomination per member in SELF_ASSESSMENT', async () => {

@@ -33,6 +33,7 @@ import {
   type Service,
 } from '../support/processes';
 import { TRAIL_AWARDED_AFTER_AMENDMENT_WITH_CONSULTATION } from '../support/trails';
+import { expectStatus } from '../support/stack';
 
 jest.setTimeout(600_000);
 
@@ -99,10 +100,6 @@ async function token(username: string): Promise<string> {
 const post = (user: string, path: string, body: object, key?: string) => send('POST', `/api/v1${path}`, { user, body, key });
 const get = (user: string, path: string) => send('GET', `/api/v1${path}`, { user });
 
-function expectStatus(res: Answer, status: number): Answer {
-  if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${JSON.stringify(res.body)}`);
-  return res;
-}
 
 /**
  * What a well-behaved client does: retry the same request with the same Idempotency-Key while the

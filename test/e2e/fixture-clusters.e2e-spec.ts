@@ -6,7 +6,7 @@
  */
 import { SEED_CLUSTERS, type SeedCluster } from '@tdkt/persistence';
 import { eventually } from '../support/eventually';
-import { startStack, type Stack } from '../support/stack';
+import { expectStatus, startStack, type Stack } from '../support/stack';
 
 jest.setTimeout(300_000);
 
@@ -20,9 +20,6 @@ afterAll(async () => {
 
 const post = (username: string, path: string, body: object, headers: Record<string, string> = {}) => stack.post(username, path, body, headers);
 const get = (username: string, path: string) => stack.get(username, path);
-function expectStatus(res: { status: number; body: unknown }, status: number) {
-  if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${JSON.stringify(res.body)}`);
-}
 const slug = (unit: string) => unit.toLowerCase();
 
 /** What the sources report, and who leads the vote. */

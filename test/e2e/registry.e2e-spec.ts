@@ -8,6 +8,7 @@
 import { buildOpenApi } from '../../apps/api/src/app';
 import { REGISTRY_WORKBOOK_BAD_ROWS, registryWorkbook } from '../fixtures/registry-workbook';
 import { startApiApp, type ApiApp } from '../support/api-app';
+import { expectStatus } from '../support/stack';
 
 jest.setTimeout(120_000);
 
@@ -27,9 +28,6 @@ async function upload(username: string, file: Buffer, name: string, key?: string
 }
 const get = async (username: string, path: string) => api.http.get(path).set('Authorization', await bearer(username));
 const post = async (username: string, path: string, body: object) => api.http.post(path).set('Authorization', await bearer(username)).send(body);
-function expectStatus(res: { status: number; body: unknown }, status: number) {
-  if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${JSON.stringify(res.body)}`);
-}
 
 describe('the award registry over HTTP', () => {
   it('refuses the spreadsheet with bad rows whole: a 400 with each row, column and message', async () => {

@@ -7,7 +7,7 @@
  * abstentions as absent and a member with a conflict of interest as present, as its minutes show.
  */
 import { eventually } from '../support/eventually';
-import { startStack, type Stack } from '../support/stack';
+import { expectStatus, startStack, type Stack } from '../support/stack';
 
 jest.setTimeout(300_000);
 
@@ -31,9 +31,6 @@ afterAll(async () => {
 
 const post = (username: string, path: string, body: object) => stack.post(username, path, body);
 const get = (username: string, path: string) => stack.get(username, path);
-function expectStatus(res: { status: number; body: unknown }, status: number) {
-  if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${JSON.stringify(res.body)}`);
-}
 const ballot = (unit: string, body: object) => post(leader(unit), `/api/v1/campaigns/${ID}/vote/ballots`, { unitCode: unit, ministryFlag: [], governmentFlag: [], ...body });
 
 /** Starts a campaign, registers every member for the titles and files their self-assessments. */

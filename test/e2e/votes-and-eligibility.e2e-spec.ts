@@ -6,7 +6,7 @@
  * interest and abstain, and its minutes.
  */
 import { eventually } from '../support/eventually';
-import { startStack, type Stack } from '../support/stack';
+import { expectStatus, startStack, type Stack } from '../support/stack';
 
 jest.setTimeout(300_000);
 
@@ -30,9 +30,6 @@ afterAll(async () => {
 
 const post = (username: string, path: string, body: object) => stack.post(username, path, body);
 const get = (username: string, path: string) => stack.get(username, path);
-function expectStatus(res: { status: number; body: unknown }, status: number) {
-  if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${JSON.stringify(res.body)}`);
-}
 
 let sessionId = '';
 

@@ -100,3 +100,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
   };
 }
+
+/** Fails with the answer's body unless it has this status; gives the answer back. */
+export function expectStatus<T extends { status: number; body: unknown }>(res: T, status: number): T {
+  if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${JSON.stringify(res.body)}`);
+  return res;
+}

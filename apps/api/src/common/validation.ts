@@ -36,3 +36,21 @@ export function IsNotBlank(options: ValidationOptions = {}): PropertyDecorator {
       },
     });
 }
+
+/** A real calendar date YYYY-MM-DD (2025-02-30 is refused), with a message naming the field. */
+export function IsCalendarDate(options: ValidationOptions = {}): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isCalendarDate',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { message: `${String(propertyName)} must be a real date YYYY-MM-DD`, ...options },
+      validator: {
+        validate(value: unknown) {
+          if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+          const d = new Date(`${value}T00:00:00Z`);
+          return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
+        },
+      },
+    });
+}

@@ -1,9 +1,9 @@
 /** The task list's filters and the work tools on a task (claim, assign, hand over, release, plan). */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, registerDecorator, type ValidationOptions } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { TASK_PRIORITIES, type TaskPriority } from '@tdkt/persistence';
-import { IsNotBlank } from '../common/validation';
+import { IsCalendarDate, IsNotBlank } from '../common/validation';
 
 /** At most this many tasks per page of GET /me/tasks, and the default page size. */
 export const TASK_PAGE_MAX = 500;
@@ -33,25 +33,7 @@ export const SORT_ORDERS = ['asc', 'desc'] as const;
 /** `ACTION|subjectId[|unitCode][|title][|rN: round 2 on][|username]`, e.g. `REVIEW|2026:KV-TP-TW:STP-HN|STP-HN`. */
 export const TASK_KEY_PATTERN = /^[A-Z_]{1,40}(\|[A-Za-z0-9:._-]{1,120}){1,4}$/;
 const USERNAME_PATTERN = /^[A-Za-z0-9._-]{1,100}$/;
-const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
-/** A real calendar date YYYY-MM-DD (2026-02-30 is refused), with a message naming the field. */
-function IsCalendarDate(options: ValidationOptions = {}): PropertyDecorator {
-  return (target, propertyName) =>
-    registerDecorator({
-      name: 'isCalendarDate',
-      target: target.constructor,
-      propertyName: propertyName as string,
-      options: { message: `${String(propertyName)} must be a date YYYY-MM-DD (or null to clear it)`, ...options },
-      validator: {
-        validate(value: unknown) {
-          if (typeof value !== 'string' || !DATE_PATTERN.test(value)) return false;
-          const d = new Date(`${value}T00:00:00Z`);
-          return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
-        },
-      },
-    });
-}
 
 export class TaskQueryDto {
   @ApiPropertyOptional({ enum: TASK_ACTIONS, description: 'only tasks of this action' })
@@ -130,12 +112,12 @@ export class HandoverTaskDto extends AssignTaskDto {
 export class PlanTaskDto extends TaskKeyDto {
   @ApiPropertyOptional({ type: String, nullable: true, example: '2026-12-15', description: 'the internal due date (YYYY-MM-DD); null clears it' })
   @IsOptional()
-  @IsCalendarDate()
+  @IsCalendarDate({ message: (a) => `${a.property} must be a date YYYY-MM-DD (or null to clear it)` })
   dueDate?: string | null;
 
   @ApiPropertyOptional({ type: String, nullable: true, example: '2026-12-10', description: 'when to look at it again (YYYY-MM-DD); null clears it' })
   @IsOptional()
-  @IsCalendarDate()
+  @IsCalendarDate({ message: (a) => `${a.property} must be a date YYYY-MM-DD (or null to clear it)` })
   followUpDate?: string | null;
 
   @ApiPropertyOptional({ enum: TASK_PRIORITIES })

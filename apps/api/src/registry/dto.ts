@@ -1,27 +1,10 @@
 /** The award registry's requests and answers, validated at the edge and described in OpenAPI. */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength, registerDecorator, type ValidationOptions } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { REGISTRY_TITLES, type AwardRevocation } from '@tdkt/persistence';
-import { IsCode } from '../common/validation';
+import { IsCalendarDate, IsCode, IsNotBlank } from '../common/validation';
 
-/** A real calendar date YYYY-MM-DD (2025-02-30 is refused), with a message naming the field. */
-export function IsCalendarDate(options: ValidationOptions = {}): PropertyDecorator {
-  return (target, propertyName) =>
-    registerDecorator({
-      name: 'isCalendarDate',
-      target: target.constructor,
-      propertyName: propertyName as string,
-      options: { message: `${String(propertyName)} must be a real date YYYY-MM-DD`, ...options },
-      validator: {
-        validate(value: unknown) {
-          if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-          const d = new Date(`${value}T00:00:00Z`);
-          return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
-        },
-      },
-    });
-}
 
 const TITLE_LIST = Object.entries(REGISTRY_TITLES)
   .map(([code, t]) => `${code} (${t.name})`)
@@ -52,8 +35,8 @@ export class UnitSuccessionDto {
 }
 
 export class AwardRevocationDto {
-  @ApiProperty({ example: 'Phát hiện kê khai thành tích không trung thực', maxLength: 2000 }) @IsString() @MinLength(1) @MaxLength(2000) reason!: string;
-  @ApiProperty({ example: '15/QĐ-BTP', description: 'the decision that revokes the award', maxLength: 100 }) @IsString() @MinLength(1) @MaxLength(100) decisionNumber!: string;
+  @ApiProperty({ example: 'Phát hiện kê khai thành tích không trung thực', maxLength: 2000 }) @IsString() @IsNotBlank() @MaxLength(2000) reason!: string;
+  @ApiProperty({ example: '15/QĐ-BTP', description: 'the decision that revokes the award', maxLength: 100 }) @IsString() @IsNotBlank() @MaxLength(100) decisionNumber!: string;
   @ApiProperty({ example: '2026-03-10', format: 'date' }) @IsCalendarDate() decisionDate!: string;
 }
 
