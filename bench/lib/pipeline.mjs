@@ -68,11 +68,11 @@ export async function runPipeline(opts) {
     }
   }
 
-  async function poll(label, path, user, done, timeoutMs = 60_000) {
+  async function poll(label, path, user, done, timeoutMs = 60_000, expect = [200]) {
     const deadline = Date.now() + timeoutMs;
     for (let delay = 20; ; delay = Math.min(delay * 2, 200)) {
       counters.polls += 1;
-      const res = await call(label, 'GET', path, { user });
+      const res = await call(label, 'GET', path, { user, expect });
       if (done(res.body)) return res.body;
       if (Date.now() > deadline)
         throw new Error(`${path}: condition not reached within ${timeoutMs / 1000}s (last: ${JSON.stringify(res.body).slice(0, 300)})`);
@@ -155,7 +155,7 @@ export async function runPipeline(opts) {
   let timedStart = 0;
   const mark = (name) => (milestones[name] = Math.round((nowMs() - timedStart) / 100) / 10);
   let submissionsSupported; // undefined until the first try
-  const stats = { campaigns: 0, awarded: 0, governmentDecisions: 0 };
+  const stats = { campaigns: 0, campaignsAccepted: 0, awarded: 0, governmentDecisions: 0 };
 
   const nid = (c, u) => `${year}:${c.code}:${u}`;
 
@@ -239,9 +239,10 @@ export async function runPipeline(opts) {
 
   async function runCluster(c) {
     const enc = encodeURIComponent(c.id);
-    await call('POST /campaigns', 'POST', '/campaigns', {
+    const started = await call('POST /campaigns', 'POST', '/campaigns', {
       user: 'admin',
       decision: true,
+      expect: [201, 202],
       body: {
         clusterCode: c.code,
         clusterName: `Cụm thi đua thử tải ${c.code}`,
@@ -252,6 +253,11 @@ export async function runPipeline(opts) {
         registrationDeadline: `${year}-12-31T10:00:00.000Z`,
       },
     });
+    // 202: started, but the engine is busy and the campaign is not readable yet (the API's wait ran out).
+    if (started.status === 202) {
+      stats.campaignsAccepted += 1;
+      await poll('GET /campaigns/:id (after 202)', `/campaigns/${enc}`, 'admin', (b) => b?.id === c.id, 600_000, [200, 404]);
+    }
     stats.campaigns += 1;
     if (stats.campaigns === clusters.length) mark('all campaigns started');
     await Promise.all(

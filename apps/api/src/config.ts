@@ -29,6 +29,8 @@ export interface ApiConfig {
   attachmentMaxBytes: number;
   /** The attachment types accepted (ATTACHMENT_TYPES, default pdf,docx,xlsx,jpeg,png). */
   attachmentTypes: AttachmentTypeName[];
+  /** How long POST /campaigns waits for the campaign's first write before answering 202 instead of 201. */
+  campaignStartWaitMs: number;
 }
 
 /** The demo values of README.md: fine on a laptop, refused when NODE_ENV=production. */
@@ -73,6 +75,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     attachmentDir: path.resolve(env.ATTACHMENT_DIR || path.join(env.DATA_DIR || '.data', 'attachments')),
     attachmentMaxBytes: int(env, 'ATTACHMENT_MAX_BYTES', 10 * 1024 * 1024, 1, 100 * 1024 * 1024),
     attachmentTypes: attachmentTypes(env.ATTACHMENT_TYPES),
+    campaignStartWaitMs: int(env, 'CAMPAIGN_START_WAIT_MS', 20_000, 0, 600_000),
   };
   let url: URL;
   try {
