@@ -2,9 +2,9 @@
  * The API client: JSON over fetch with the bearer token of the session (sessionStorage, so it is
  * gone when the browser tab closes). Every error answer `{statusCode, error, message}` becomes an
  * ApiError with its messages as a list (the API sends one string or one per field), the request's
- * method, the `Retry-After` of a 429 (in seconds) and the `x-request-id` the API gives every answer
- * (the key to its log line, for the administrator). A 401 on any call but the login ends the
- * session and goes back to the login page.
+ * method, the `Retry-After` of a 429 (in seconds), the `x-request-id` the API gives every answer
+ * (the key to its log line, for the administrator) and the answer's body (a refused import's rows).
+ * A 401 on any call but the login ends the session and goes back to the login page.
  */
 import type { LoginResponse, User } from './types.js';
 
@@ -19,12 +19,15 @@ export interface ApiErrorDetails {
   retryAfterSeconds?: number | null;
   /** The API's x-request-id of the answer (its log line has it). */
   requestId?: string | null;
+  /** The answer's JSON body as the API sent it (e.g. the rows of a refused import), null when not JSON. */
+  body?: unknown;
 }
 
 export class ApiError extends Error {
   readonly method: string;
   readonly retryAfterSeconds: number | null;
   readonly requestId: string | null;
+  readonly body: unknown;
 
   constructor(
     readonly status: number,
@@ -37,11 +40,12 @@ export class ApiError extends Error {
     this.method = details.method ?? 'GET';
     this.retryAfterSeconds = details.retryAfterSeconds ?? null;
     this.requestId = details.requestId ?? null;
+    this.body = details.body ?? null;
   }
 
   /** The same error with other messages (a page adds its own explanation first). */
   withMessages(messages: string[]): ApiError {
-    return new ApiError(this.status, this.error, messages, { method: this.method, retryAfterSeconds: this.retryAfterSeconds, requestId: this.requestId });
+    return new ApiError(this.status, this.error, messages, { method: this.method, retryAfterSeconds: this.retryAfterSeconds, requestId: this.requestId, body: this.body });
   }
 
   /** The server's fault (5xx) or no answer at all (network failure, status 0): not the user's input. */
@@ -95,6 +99,7 @@ async function toApiError(res: Response, method: string): Promise<ApiError> {
     method,
     retryAfterSeconds: retryAfterSeconds(res.headers.get('retry-after')),
     requestId: res.headers.get('x-request-id'),
+    body,
   });
 }
 

@@ -57,6 +57,8 @@ function navItems(user: User): [string, string][] {
   const items: [string, string][] = [['#/', t('nav.home')]];
   if (has('UNIT_OFFICER', 'UNIT_LEADER', 'CLUSTER_HEAD', 'DEPARTMENT_REVIEWER', 'AUDITOR', 'ADMIN', 'COUNCIL_CHAIR')) items.push(['#/campaigns', t('nav.campaigns')]);
   items.push(['#/nominations', t('nav.nominations')]);
+  // The award registry: every signed-in user may read it (GET /registry), as the API allows.
+  items.push(['#/registry', t('nav.registry')]);
   if (has('DEPARTMENT_REVIEWER')) items.push(['#/review', t('nav.review')]);
   if (has('COUNCIL_CHAIR', 'COUNCIL_MEMBER', 'DEPARTMENT_REVIEWER', 'AUDITOR')) items.push(['#/council', t('nav.council')]);
   if (has('DEPARTMENT_REVIEWER')) items.push(['#/government', t('nav.government')]);

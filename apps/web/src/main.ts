@@ -6,6 +6,7 @@ import { councilPage, councilSessionPage, governmentPage } from './page-council.
 import { homePage, loginPage } from './page-home.js';
 import { nominationPage, nominationsPage, reviewQueuePage } from './page-nomination.js';
 import { overviewPage } from './page-overview.js';
+import { registryPage } from './page-registry.js';
 
 const ID = '([^/?]+)';
 const QUERY = '(?:\\?(.*))?';
@@ -24,4 +25,6 @@ route(new RegExp(`^/government${QUERY}$`), governmentPage, ['DEPARTMENT_REVIEWER
 route(new RegExp(`^/audit${QUERY}$`), auditPage, ['AUDITOR', 'ADMIN']);
 route(new RegExp(`^/timeline/${ID}$`), timelinePage);
 route(new RegExp(`^/overview${QUERY}$`), overviewPage);
+// GET /registry is open to every signed-in user; importing and revoking are the Department's and the administrator's.
+route(new RegExp(`^/registry${QUERY}$`), registryPage);
 start();

@@ -5,7 +5,7 @@
 import { get, getFile, qs } from './api.js';
 import type { Ctx } from './app.js';
 import { h, mount } from './dom.js';
-import { t } from './i18n.js';
+import { t, type Key } from './i18n.js';
 import type { AuditEvent, Page as ListPage } from './types.js';
 import { actionButton, actionLabel, badge, dl, fmtDateTime, form, input, link, section, select, stageLabel, str, table } from './ui.js';
 import { timeline } from './page-nomination.js';
@@ -93,6 +93,7 @@ export const auditPage = async (main: HTMLElement, params: string[], ctx: Ctx): 
           ['CAMPAIGN', t('audit.subject.CAMPAIGN')],
           ['NOMINATION', t('audit.subject.NOMINATION')],
           ['COUNCIL_SESSION', t('audit.subject.COUNCIL_SESSION')],
+          ['AWARD', t('audit.subject.AWARD')],
         ],
       }),
       input({ label: t('audit.subjectId'), name: 'subjectId', value: filters.subjectId }),
@@ -129,12 +130,13 @@ export const auditPage = async (main: HTMLElement, params: string[], ctx: Ctx): 
         exportArea,
         table(
           t('audit.results', { n: res.total }),
-          ['#', t('common.at'), t('audit.actor'), t('audit.action'), t('audit.subjectId'), t('audit.stages'), t('timeline.reason')],
+          ['#', t('common.at'), t('audit.actor'), t('audit.action'), t('audit.subjectType'), t('audit.subjectId'), t('audit.stages'), t('timeline.reason')],
           res.items.map((e) => [
             String(e.seq),
             fmtDateTime(e.at),
             `${e.actor}${e.role ? ` (${t(`role.${e.role}` as never, {}, e.role)})` : ''}`,
             actionLabel(e.action),
+            e.subjectType ? t(`audit.subject.${e.subjectType}` as Key, {}, e.subjectType) : '—',
             e.subjectType === 'NOMINATION' && e.subjectId ? link(`#/nominations/${e.subjectId}`, e.subjectId) : (e.subjectId ?? '—'),
             e.fromStage || e.toStage ? `${e.fromStage ? stageLabel(e.fromStage) : '—'} → ${e.toStage ? stageLabel(e.toStage) : '—'}` : '—',
             e.reason ?? '—',

@@ -7,7 +7,7 @@ import { get, post } from './api.js';
 import type { Ctx } from './app.js';
 import { h, mount, uid } from './dom.js';
 import { t } from './i18n.js';
-import { TITLES, type BallotChoices, type Campaign, type MemberStatus, type Page as ListPage, type Title, type TitleTally, type VoteView } from './types.js';
+import { TITLES, type BallotChoices, type Campaign, type ClusterCounting, type MemberStatus, type Page as ListPage, type Title, type TitleTally, type VoteView, type VoteWithCounting } from './types.js';
 import {
   actionButton,
   all,
@@ -95,7 +95,24 @@ function tallyTable(caption: string, list: TitleTally[]): HTMLElement {
   );
 }
 
-function voteSection(c: Campaign): HTMLElement {
+/** The rule set's way of counting the cluster vote, in words: the threshold's base, abstentions in it and in the quorum, self votes. */
+function countingList(c: Campaign, counting: ClusterCounting): HTMLElement {
+  return h(
+    'div',
+    { class: 'vote-counting' },
+    h('h3', null, t('vote.counting', { ruleSet: `${c.ruleSet.id} v${c.ruleSet.version}` })),
+    h(
+      'ul',
+      { id: 'vote-counting' },
+      h('li', null, t(`counting.base.${counting.base}`)),
+      h('li', null, t(`counting.abstentions.${counting.abstentions}`)),
+      h('li', null, t(`counting.quorum.${counting.abstentionsInQuorum}`)),
+      h('li', null, t(counting.allowSelfVote ? 'counting.selfVote.true' : 'counting.selfVote.false')),
+    ),
+  );
+}
+
+function voteSection(c: Campaign, counting: ClusterCounting | null): HTMLElement {
   const v: VoteView = c.vote ?? { status: 'NOT_OPENED', ballotsCast: 0, votedUnits: [], result: null };
   const parts: (Node | null)[] = [
     dl([
@@ -118,11 +135,18 @@ function voteSection(c: Campaign): HTMLElement {
             r.thresholdBase?.[title] !== undefined ? t('vote.thresholdBase', { n: r.thresholdBase[title] }) : null,
           )
         : null;
+    // Whether the title reached its quorum (túc số): without it nobody is selected for the title.
+    const quorum = (title: Title): HTMLElement | null =>
+      r.quorumMet?.[title] === undefined
+        ? null
+        : h('p', { class: 'vote-quorum', id: `vote-quorum-${title}` }, r.quorumMet[title] ? badge(t('vote.quorumMet'), 'ok') : badge(t('vote.quorumMissed'), 'late'));
     parts.push(
       h('p', null, r.valid ? badge(t('vote.valid'), 'ok') : badge(t('vote.invalid'), 'late')),
       tallyTable(t('vote.result', { title: titleLabel('MINISTRY_FLAG') }), r.ministryFlag),
+      quorum('MINISTRY_FLAG'),
       counted('MINISTRY_FLAG'),
       tallyTable(t('vote.result', { title: titleLabel('GOVERNMENT_FLAG') }), r.governmentFlag),
+      quorum('GOVERNMENT_FLAG'),
       counted('GOVERNMENT_FLAG'),
       r.ineligible?.length
         ? h(
@@ -136,11 +160,13 @@ function voteSection(c: Campaign): HTMLElement {
       r.problems.length ? h('ul', null, r.problems.map((p) => h('li', null, p))) : null,
     );
   }
+  if (counting) parts.push(countingList(c, counting));
   return section(t('vote.title'), ...parts);
 }
 
 export const campaignPage = async (main: HTMLElement, [id]: string[], ctx: Ctx): Promise<void> => {
-  const c = await get<Campaign>(`/campaigns/${encodeURIComponent(id)}`);
+  // The vote as GET …/vote answers it carries the rule set's counting (how abstentions count, self votes).
+  const [c, vote] = await Promise.all([get<Campaign>(`/campaigns/${encodeURIComponent(id)}`), get<VoteWithCounting>(`/campaigns/${encodeURIComponent(id)}/vote`)]);
   const unit = ctx.user.unitCode ?? '';
   const member = c.members.find((m) => m.unitCode === unit);
   const isHead = ctx.has('CLUSTER_HEAD') && unit === c.headUnitCode;
@@ -252,7 +278,7 @@ export const campaignPage = async (main: HTMLElement, [id]: string[], ctx: Ctx):
     }
     if (head.length) parts.push(section(t('campaign.headActions'), ...head));
   }
-  parts.push(statusSection(c), voteSection(c));
+  parts.push(statusSection(c), voteSection(c, vote.counting));
   if (c.nextYear) {
     parts.push(
       section(

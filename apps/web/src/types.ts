@@ -137,10 +137,26 @@ export interface VoteView {
     abstentions?: Partial<Record<Title, number>>;
     /** What each title's threshold was measured against. */
     thresholdBase?: Partial<Record<Title, number>>;
+    /** Whether each title reached its quorum (túc số); absent in votes closed before the per-title quorum existed. */
+    quorumMet?: Partial<Record<Title, boolean>>;
     /** Candidates the rule set does not allow for a title, with the reason. */
     ineligible?: { unitCode: string; title: Title; reason: string }[];
   } | null;
 }
+
+/** How a rule set's cluster vote counts, every setting resolved (the `counting` of GET /campaigns/:id/vote). */
+export interface ClusterCounting {
+  allowSelfVote: boolean;
+  /** What the selection threshold is measured against. */
+  base: 'BALLOTS_CAST' | 'ALL_MEMBERS' | 'PRESENT';
+  /** An abstaining ballot stays in, or leaves, the title's threshold base. */
+  abstentions: 'COUNT_IN_BALLOTS_CAST' | 'EXCLUDE_FROM_BASE';
+  /** An abstaining unit has voted on the title for its quorum, or not. */
+  abstentionsInQuorum: 'COUNT_AS_PRESENT' | 'COUNT_AS_ABSENT';
+}
+
+/** GET /campaigns/:id/vote: the vote as the campaign shows it, with the rule set's counting (null: an unknown rule set). */
+export type VoteWithCounting = VoteView & { counting: ClusterCounting | null };
 
 /** The choices of a ballot (the receipt check answers them to the receipt's holder). */
 export interface BallotChoices {
@@ -303,4 +319,61 @@ export interface Overview {
     workingDaysLate: number;
     remindersSent: number;
   }[];
+}
+
+/** The titles of the award registry (REGISTRY_TITLES of libs/persistence/src/registry.ts). */
+export const REGISTRY_TITLES = [
+  'MINISTRY_FLAG',
+  'GOVERNMENT_FLAG',
+  'MINISTER_CERTIFICATE',
+  'PRIME_MINISTER_CERTIFICATE',
+  'EXCELLENT_LABOUR_COLLECTIVE',
+  'ADVANCED_LABOUR_COLLECTIVE',
+  'LABOUR_ORDER_THIRD',
+  'LABOUR_ORDER_SECOND',
+  'LABOUR_ORDER_FIRST',
+] as const;
+
+/** An award of GET /registry (hồ sơ thành tích). */
+export interface Award {
+  id: number;
+  /** The unit's code and name today (after any rename or merger). */
+  unitCode: string;
+  unitName: string;
+  /** The unit as it was called when it received the award. */
+  awardedAs: { unitCode: string; unitName: string };
+  title: string;
+  /** The title's Vietnamese name. */
+  titleName: string;
+  year: number;
+  decisionNumber: string;
+  decisionDate: string | null;
+  issuingBody: string;
+  source: 'TDKT_FLOW' | 'IMPORT';
+  nominationId: string | null;
+  revoked: { at: string; reason: string; by: string | null; decisionNumber: string | null; decisionDate: string | null } | null;
+}
+
+/** One refused row of a registry import. */
+export interface ImportRowError {
+  /** The row as Excel numbers it. */
+  row: number;
+  /** The column's letter; null for a column that is missing. */
+  column: string | null;
+  /** The column's header in the file. */
+  header: string | null;
+  field: string;
+  message: string;
+}
+
+/** The counts of a registry import: its 201, and (with `errors`) its 400 or 409. */
+export interface ImportReport {
+  outcome: 'IMPORTED' | 'INVALID' | 'CONFLICT';
+  headerRow: number | null;
+  rowsRead: number;
+  blankRowsSkipped: number;
+  rows: number;
+  imported: number;
+  batch?: string;
+  errors?: ImportRowError[];
 }

@@ -87,6 +87,13 @@ export function unitName(code: string | null | undefined): string {
   return units?.get(code)?.name ?? code;
 }
 
+/** Every unit as a choice of a select: [code, "name (code)"], by name. */
+export function unitOptions(): [string, string][] {
+  return [...(units?.values() ?? [])]
+    .sort((a, b) => a.name.localeCompare(b.name, 'vi') || a.code.localeCompare(b.code))
+    .map((u): [string, string] => [u.code, `${u.name} (${u.code})`]);
+}
+
 /** "Sở Tư pháp TP Hà Nội (STP-HN)". */
 export function unitLabel(code: string | null | undefined): string {
   if (!code) return '—';
