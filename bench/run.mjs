@@ -64,6 +64,11 @@ const OPTIONS = {
     def: 'auto',
     help: "updates per floor workflow; auto = the pipeline's decision requests per nomination",
   },
+  'max-minutes': {
+    env: 'BENCH_MAX_MINUTES',
+    def: '0',
+    help: 'time budget of each pipeline run; past it the run stops and its JSON keeps the figures so far (0: none)',
+  },
   'floor-n': {
     env: 'BENCH_FLOOR_N',
     def: 'same',
@@ -133,6 +138,7 @@ function parseArgs(argv) {
     councilBatch: int('council-batch', 1),
     floorUpdates: values['floor-updates'] === 'auto' ? 'auto' : int('floor-updates', 1),
     floorN: values['floor-n'] === 'same' ? 'same' : int('floor-n', 10),
+    maxMinutes: int('max-minutes', 0),
     sweepUnits,
     port: int('port', 1),
     temporalPort: int('temporal-port', 1),
@@ -502,6 +508,7 @@ try {
           .hashPassword,
         jwtSecret: cfg.env.JWT_SECRET,
         jwtTtlSeconds: 8 * 3600,
+        maxSeconds: opts.maxMinutes * 60,
         onTimedStart: async () => {
           counters0 = await dbCounters(pgAdmin);
           cpu0 = cpuSnapshot();

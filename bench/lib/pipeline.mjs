@@ -28,7 +28,8 @@ function signAccessToken(username, secret, ttlSeconds) {
 /**
  * opts: { api (base URL …/api/v1), n, concurrency, year, prefix (unique per run, e.g. "B0"),
  *         adminPassword, demoPassword, councilBatch, log,
- *         databaseUrl, pg, hashPassword, jwtSecret, jwtTtlSeconds (the setup's direct inserts and tokens) }
+ *         databaseUrl, pg, hashPassword, jwtSecret, jwtTtlSeconds (the setup's direct inserts and tokens),
+ *         maxSeconds (time budget of the timed part; 0: none) }
  */
 export async function runPipeline(opts) {
   const { n, concurrency, year, prefix, log } = opts;
@@ -334,6 +335,18 @@ export async function runPipeline(opts) {
   await opts.onTimedStart?.();
   const started = nowMs();
   timedStart = started;
+  // A time budget (--max-minutes): past it the run fails with the figures measured so far in its JSON.
+  const budget = opts.maxSeconds
+    ? setTimeout(
+        () =>
+          failNow(
+            new Error(
+              `pipeline N=${n}: time budget of ${opts.maxSeconds / 60} min spent (${stats.campaigns} campaigns started, ${reviewsDone} reviews)`,
+            ),
+          ),
+        opts.maxSeconds * 1000,
+      )
+    : null;
   let progress = setInterval(
     () =>
       log(
@@ -359,6 +372,7 @@ export async function runPipeline(opts) {
     throw err;
   } finally {
     clearInterval(progress);
+    if (budget) clearTimeout(budget);
     progress = null;
   }
   const seconds = (nowMs() - started) / 1000;
