@@ -15,25 +15,22 @@ import {
   Get,
   Inject,
   Injectable,
-  NestInterceptor,
   NotFoundException,
   Param,
-  PayloadTooLargeException,
   PipeTransform,
   Post,
   Query,
   UploadedFile,
   UseGuards,
 } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiConflictResponse, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { createHash, randomUUID } from 'node:crypto';
-import { lastValueFrom, of } from 'rxjs';
 import type { DataSource } from 'typeorm';
 import type { Role } from '@tdkt/domain';
 import { findAwards, importAwards, parseCsv, parseXlsx, recordSuccession, revokeAward, titleCode, type ImportResult } from '@tdkt/persistence';
 import { Action, Roles, type ActionContext, type AuthedRequest } from '../common/auth';
 import { DATA_SOURCE } from '../common/tokens';
+import { UploadReader } from '../common/upload';
 import { AwardItem, AwardPage, AwardQueryDto, AwardRevocationDto, ImportRefusal, ImportReport, SuccessionItem, UnitSuccessionDto } from './dto';
 
 /** The largest spreadsheet accepted. */
@@ -55,21 +52,12 @@ interface UploadedSpreadsheet {
  */
 @Injectable()
 export class SpreadsheetUploadGuard implements CanActivate {
-  private multer?: NestInterceptor;
+  private readonly upload = new UploadReader(10);
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<AuthedRequest & { file?: UploadedSpreadsheet }>();
     if (!req.user) return false;
-    if (!this.multer) {
-      const Upload = FileInterceptor('file', { limits: { fileSize: REGISTRY_IMPORT_MAX_BYTES, files: 1, fields: 10, fieldSize: 64 * 1024 }, defParamCharset: 'utf8' });
-      this.multer = new Upload();
-    }
-    try {
-      await lastValueFrom(await this.multer.intercept(ctx, { handle: () => of(null) }));
-    } catch (err) {
-      if (err instanceof PayloadTooLargeException) throw new PayloadTooLargeException(`file: larger than the limit of ${REGISTRY_IMPORT_MAX_BYTES / 1024 / 1024} MiB`);
-      throw err;
-    }
+    await this.upload.read(ctx, REGISTRY_IMPORT_MAX_BYTES, `file: larger than the limit of ${REGISTRY_IMPORT_MAX_BYTES / 1024 / 1024} MiB`);
     const file = req.file;
     if (file?.buffer) {
       req.body = { file: { name: file.originalname, size: file.size, sha256: createHash('sha256').update(file.buffer).digest('hex') } };

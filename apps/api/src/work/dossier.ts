@@ -22,12 +22,9 @@ import {
   NotFoundException,
   PayloadTooLargeException,
   UnsupportedMediaTypeException,
-  type NestInterceptor,
 } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { FileInterceptor } from '@nestjs/platform-express';
 import { randomUUID } from 'node:crypto';
-import { lastValueFrom, of } from 'rxjs';
 import type { DataSource } from 'typeorm';
 import type { DecisionAction } from '@tdkt/contracts';
 import { isFinalStage, type Actor, type Role } from '@tdkt/domain';
@@ -35,6 +32,7 @@ import { appendAuditEvent, auditEventIntact, CampaignEntity, NominationEntity, t
 import type { AuthedRequest } from '../common/auth';
 import { actingUnits, canSeeNomination, isStaff } from '../common/scope';
 import { API_CONFIG, DATA_SOURCE } from '../common/tokens';
+import { UploadReader } from '../common/upload';
 import type { ApiConfig } from '../config';
 import { AttachmentStore, sha256Hex } from './attachment-store';
 import { cleanFileName, detectFileType, extensionOf, FILE_TYPES, UNDECLARED_TYPES } from './file-types';
@@ -357,7 +355,7 @@ function toStoredEvent(r: {
  */
 @Injectable()
 export class AttachmentUploadGuard implements CanActivate {
-  private multer?: NestInterceptor;
+  private readonly upload = new UploadReader(20);
 
   constructor(private readonly dossier: DossierService) {}
 
@@ -367,16 +365,7 @@ export class AttachmentUploadGuard implements CanActivate {
     const { username, roles, unitCode } = req.user;
     await this.dossier.uploadable(req.params.id, { username, roles, ...(unitCode ? { unitCode } : {}) });
     const limit = this.dossier.config.attachmentMaxBytes;
-    if (!this.multer) {
-      const Upload = FileInterceptor('file', { limits: { fileSize: limit, files: 1, fields: 20, fieldSize: 64 * 1024 }, defParamCharset: 'utf8' });
-      this.multer = new Upload();
-    }
-    try {
-      await lastValueFrom(await this.multer.intercept(ctx, { handle: () => of(null) }));
-    } catch (err) {
-      if (err instanceof PayloadTooLargeException) throw new PayloadTooLargeException(`file: larger than the limit of ${formatBytes(limit)} (ATTACHMENT_MAX_BYTES)`);
-      throw err;
-    }
+    await this.upload.read(ctx, limit, `file: larger than the limit of ${formatBytes(limit)} (ATTACHMENT_MAX_BYTES)`);
     const file = req.file;
     if (file?.buffer) {
       const fields = typeof req.body === 'object' && req.body !== null ? (req.body as Record<string, unknown>) : {};
