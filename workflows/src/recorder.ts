@@ -22,9 +22,13 @@ const { recordDecision, recordDecisions } = proxyActivities<TdktActivities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
-/** The workflow clock: Temporal makes Date deterministic inside workflows (same value on replay). */
+/**
+ * The workflow clock. Inside the workflow sandbox the TypeScript SDK replaces Date with Temporal's
+ * deterministic clock (the start time of the current workflow task, the same value on replay);
+ * the SDK has no other call for "now". Workflow code reads the time only through this function.
+ */
 export function workflowNow(): string {
-  return new Date(Date.now()).toISOString();
+  return new Date().toISOString();
 }
 
 export type EventFields = Omit<DecisionEvent, 'eventId' | 'at' | 'subjectType' | 'subjectId' | 'data' | 'requestId' | 'reason' | 'fromStage' | 'toStage' | 'role' | 'actorUnitCode'> &

@@ -19,7 +19,7 @@ const LABEL_W = 260;
 const CHART_W = 720;
 
 /** Cuts a label to fit the label column (the full text stays in the bar's <title>). */
-function fit(label: string, max = 38): string {
+function truncateLabel(label: string, max = 38): string {
   return label.length > max ? `${label.slice(0, max - 1)}…` : label;
 }
 
@@ -56,7 +56,7 @@ export function barChart(title: string, description: string, categories: string[
   }
   categories.forEach((cat, ci) => {
     const y0 = legendH + ci * (groupH + GROUP_GAP);
-    root.append(svg('text', { x: LABEL_W - 8, y: y0 + groupH / 2 + 5, class: 'label', 'text-anchor': 'end' }, fit(cat)));
+    root.append(svg('text', { x: LABEL_W - 8, y: y0 + groupH / 2 + 5, class: 'label', 'text-anchor': 'end' }, truncateLabel(cat)));
     series.forEach((s, si) => {
       const v = s.values[ci] ?? 0;
       const y = y0 + si * (BAR + GAP);
