@@ -14,6 +14,7 @@
  * Also: 50 concurrent identical approvals decide once. See docs/decisions/0006-crash-safety-tests.md.
  */
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { campaignStateQuery, councilSessionStateQuery, nominationStateQuery } from '@tdkt/contracts';
@@ -321,6 +322,8 @@ describe(`crash safety: cluster ${CLUSTER} ${YEAR} while its processes are kille
       receipts.set(MEMBERS[i], res.body.receipt as string);
     }
 
+    // The server writes ahead (ADR 0010): what it acknowledged sits in the log the kill leaves behind.
+    expect(existsSync(join(tmp.path, 't.db-wal'))).toBe(true);
     await temporal.kill();
     try {
       const health = await send('GET', '/api/v1/health');

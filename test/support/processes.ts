@@ -246,6 +246,9 @@ export function temporalDevServer(options: { port: number; dbFile: string }): Se
       '--headless',
       '--db-filename',
       options.dbFile,
+      // As npm start runs it (ADR 0010): the crash tests kill this server and check nothing is lost.
+      '--sqlite-pragma',
+      'journal_mode=wal',
       '--namespace',
       'default',
       '--log-level',

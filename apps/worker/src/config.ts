@@ -6,6 +6,13 @@ export interface WorkerConfig {
   taskQueue: string;
   /** Port of GET /metrics (Prometheus); 0 turns the server off. */
   metricsPort: number;
+  /**
+   * Workflows the worker keeps in memory between their tasks (the SDK's sticky cache). Undefined:
+   * the SDK's default, sized from the heap (2,310 on a 4 GiB heap). A workflow evicted from it is
+   * replayed from its whole history at its next task, so a deployment sizes it to the workflows
+   * open at once per worker, and the heap (--max-old-space-size) to match: see docs/performance.md.
+   */
+  maxCachedWorkflows?: number;
   /** SMTP server of reminder e-mails (smtp://host:port); empty: e-mails stay in the outbox. */
   smtpUrl: string;
   mailFrom: string;
@@ -26,6 +33,13 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
   if (port !== undefined && port !== '') {
     if (!/^\d+$/.test(port) || Number(port) > 65535) throw new Error(`WORKER_METRICS_PORT must be an integer from 0 (off) to 65535, got "${port}"`);
     config.metricsPort = Number(port);
+  }
+  const cache = env.WORKER_MAX_CACHED_WORKFLOWS;
+  if (cache !== undefined && cache !== '') {
+    if (!/^\d+$/.test(cache) || Number(cache) === 1 || Number(cache) > 1_000_000) {
+      throw new Error(`WORKER_MAX_CACHED_WORKFLOWS must be 0 (no cache) or an integer from 2 to 1000000, got "${cache}"`);
+    }
+    config.maxCachedWorkflows = Number(cache);
   }
   if (!/^postgres(ql)?:\/\//.test(config.databaseUrl)) throw new Error(`DATABASE_URL must be a postgres:// URL, got "${config.databaseUrl}"`);
   if (!/^[^:\s]+:\d{1,5}$/.test(config.temporalAddress)) throw new Error(`TEMPORAL_ADDRESS must be host:port, got "${config.temporalAddress}"`);

@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   const dataSource = await createDataSource(config.databaseUrl).initialize();
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const metrics = new WorkerMetrics();
-  const worker = await createWorker({ connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, dataSource, metrics });
+  const worker = await createWorker({ connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, dataSource, metrics, maxCachedWorkflows: config.maxCachedWorkflows });
   const metricsServer = config.metricsPort ? await startMetricsServer(metrics, config.metricsPort) : undefined;
   console.log(`[worker] polling task queue "${config.taskQueue}" on ${config.temporalAddress} (namespace ${config.temporalNamespace})`);
   if (metricsServer) console.log(`[worker] metrics on http://localhost:${metricsServer.port}/metrics`);

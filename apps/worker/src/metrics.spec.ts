@@ -77,4 +77,16 @@ describe('worker metrics', () => {
     expect(() => loadWorkerConfig({ WORKER_METRICS_PORT: 'abc' })).toThrow(/WORKER_METRICS_PORT must be an integer from 0 \(off\) to 65535/);
     expect(() => loadWorkerConfig({ WORKER_METRICS_PORT: '70000' })).toThrow(/WORKER_METRICS_PORT/);
   });
+
+  it('WORKER_MAX_CACHED_WORKFLOWS: the SDK default when unset, 0 or 2 and up accepted, anything else refused', () => {
+    expect(loadWorkerConfig({}).maxCachedWorkflows).toBeUndefined();
+    expect(loadWorkerConfig({ WORKER_MAX_CACHED_WORKFLOWS: '' }).maxCachedWorkflows).toBeUndefined();
+    expect(loadWorkerConfig({ WORKER_MAX_CACHED_WORKFLOWS: '12000' }).maxCachedWorkflows).toBe(12000);
+    expect(loadWorkerConfig({ WORKER_MAX_CACHED_WORKFLOWS: '0' }).maxCachedWorkflows).toBe(0);
+    for (const bad of ['1', '-5', '2.5', 'many', '2000000']) {
+      expect(() => loadWorkerConfig({ WORKER_MAX_CACHED_WORKFLOWS: bad })).toThrow(
+        new RegExp(`WORKER_MAX_CACHED_WORKFLOWS must be 0 \\(no cache\\) or an integer from 2 to 1000000, got "${bad}"`),
+      );
+    }
+  });
 });

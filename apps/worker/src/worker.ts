@@ -15,6 +15,8 @@ export interface CreateWorkerOptions {
   dataSource: DataSource;
   /** A prebuilt bundle (tests bundle once and share it); otherwise the worker bundles WORKFLOWS_PATH. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** The sticky cache's size (WORKER_MAX_CACHED_WORKFLOWS); undefined: the SDK's default. */
+  maxCachedWorkflows?: number;
   /** Counts activity executions and failures (served by main.ts on WORKER_METRICS_PORT). */
   metrics?: WorkerMetrics;
   /** Tests wrap the activities to inject faults (e.g. a crash right after a write committed). */
@@ -26,6 +28,7 @@ export function createWorker(o: CreateWorkerOptions): Promise<Worker> {
     connection: o.connection,
     namespace: o.namespace,
     taskQueue: o.taskQueue,
+    ...(o.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: o.maxCachedWorkflows } : {}),
     activities: (o.wrapActivities ?? ((a) => a))(createActivities(o.dataSource, o.metrics)),
     ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
   });

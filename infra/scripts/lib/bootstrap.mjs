@@ -398,6 +398,10 @@ export async function startTemporalDevServer(cfg, temporalCli, opts = {}) {
     String(cfg.TEMPORAL_UI_PORT),
     '--db-filename',
     path.join(cfg.DATA_DIR, 'temporal.db'),
+    // Write-ahead log, synchronous FULL left as it is: every commit still reaches the disk, with
+    // one flush instead of the rollback journal's several. 1.7× the pipeline's rate (ADR 0010).
+    '--sqlite-pragma',
+    'journal_mode=wal',
     '--namespace',
     'default',
     '--log-level',
