@@ -160,3 +160,30 @@ describe('bulk start of a year’s campaigns from a file', () => {
     ]);
   });
 });
+
+describe('a campaign’s own reminder time (giờ gửi nhắc việc)', () => {
+  const body = (reminderTime: unknown) => ({
+    clusterCode: 'KV-TP-TW',
+    clusterName: 'Khu vực thi đua các thành phố trực thuộc Trung ương',
+    year: 2038,
+    memberUnitCodes: MEMBERS,
+    headUnitCode: 'STP-HN',
+    registrationDeadline: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+    reminderTime,
+  });
+
+  it('refuses a time that is not HH:MM, naming the field', async () => {
+    for (const bad of ['8:30', '24:00', '14:60', '14h30', 1430]) {
+      const res = await post(ADMIN.username, '/api/v1/campaigns', body(bad));
+      expect({ bad, status: res.status }).toEqual({ bad, status: 400 });
+      expect(res.body.message).toContain('reminderTime must be HH:MM, 24-hour Vietnam time (00:00 to 23:59)');
+    }
+    expect((await get('vutdkt', '/api/v1/campaigns?year=2038')).body.total).toBe(0);
+  });
+
+  it('shows the campaign’s time to its officers, and the rule set’s where it set none', async () => {
+    expect((await post(ADMIN.username, '/api/v1/campaigns', body('14:30'))).status).toBe(201);
+    expect((await get('cumtruong.stp-hn', '/api/v1/campaigns/2038:KV-TP-TW')).body).toMatchObject({ reminderTime: '14:30' });
+    expect((await get('cumtruong.stp-hn', `/api/v1/campaigns/${ID}`)).body).toMatchObject({ reminderTime: '08:00' });
+  });
+});

@@ -364,6 +364,8 @@ describe(`the web app drives cluster ${CLUSTER} ${YEAR} from registration to the
   scenario('registers the second unit, and both file their self-assessment (a bad score shows the 400 field message)', async () => {
     const hcm = await as('canbo.stp-hcm');
     await go(hcm, `#/campaigns/${CAMPAIGN}`);
+    // When the reminders of this campaign go out (the rule set's time: it set none of its own).
+    expect(await text(hcm)).toMatch(/Giờ gửi nhắc việc\s+08:00 \(giờ Việt Nam\), vào các ngày làm việc/);
     await submit(hcm, 'Đăng ký thi đua', 'Gửi đăng ký');
     await expectFlash(hcm, 'Đã gửi đăng ký thi đua.');
     await hcm.getByRole('button', { name: 'Ký giao ước thi đua' }).click();

@@ -58,6 +58,7 @@ export interface CampaignOptions {
   /** An absolute registration deadline (ISO), instead of deadlineInDays. */
   registrationDeadline?: string;
   selfAssessmentDeadline?: string;
+  reminderTime?: string;
   ruleSet?: CampaignInput['ruleSet'];
   subUnits?: CampaignInput['subUnits'];
   unitKinds?: CampaignInput['unitKinds'];
@@ -76,6 +77,7 @@ export async function startCampaign(h: WorkflowHarness, o: CampaignOptions): Pro
     deputyUnitCode: o.members.find((m) => m !== o.head) ?? null,
     registrationDeadline: o.registrationDeadline ?? new Date(Number(now) + (o.deadlineInDays ?? 10) * DAY).toISOString(),
     ...(o.selfAssessmentDeadline ? { selfAssessmentDeadline: o.selfAssessmentDeadline } : {}),
+    ...(o.reminderTime ? { reminderTime: o.reminderTime } : {}),
     ruleSet: o.ruleSet ?? { id: 'default', version: 1 },
     startedBy: actor('admin', 'ADMIN'),
     ...(o.subUnits ? { subUnits: o.subUnits } : {}),

@@ -29,6 +29,8 @@ import {
   type RunoffRound,
   type Title,
   nominationWorkflowId,
+  reminderTimeOf,
+  withReminderTime,
   workingDaysLate,
   type PlannedReminder,
 } from '../../libs/domain/src/index';
@@ -85,6 +87,7 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
     deputyUnitCode: input.deputyUnitCode,
     registrationDeadline: input.registrationDeadline,
     selfAssessmentDeadline: input.selfAssessmentDeadline ?? null,
+    reminderTime: input.reminderTime ?? reminderTimeOf(ruleSet.reminders),
     ruleSet: input.ruleSet,
     phase: 'REGISTRATION',
     members: input.memberUnitCodes.map((unitCode) => ({
@@ -515,6 +518,7 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
     ruleSet: input.ruleSet,
     requestId: input.requestId,
     unitKind: input.unitKinds?.[unitCode],
+    ...(input.reminderTime ? { reminderTime: input.reminderTime } : {}),
     ...extra,
   });
   // Patch `initial-nomination-snapshots`: the members' nominations reach the read model with the
@@ -530,7 +534,12 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
       role: actingRole(input.startedBy, ['ADMIN', 'DEPARTMENT_REVIEWER']),
       actorUnitCode: input.startedBy.unitCode ?? null,
       requestId: input.requestId ?? null,
-      data: { memberUnitCodes: input.memberUnitCodes, ruleSet: input.ruleSet, registrationDeadline: input.registrationDeadline },
+      data: {
+        memberUnitCodes: input.memberUnitCodes,
+        ruleSet: input.ruleSet,
+        registrationDeadline: input.registrationDeadline,
+        ...(input.reminderTime ? { reminderTime: input.reminderTime } : {}),
+      },
     },
     undefined,
     undefined,
@@ -547,13 +556,15 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
 
   // ---- reminders of late registrations (nhắc đăng ký thi đua), until the vote opens
   const reminding = patched('reminders');
+  // The campaign's own reminder time, if it set one (an input field: older campaigns have none).
+  const reminderPolicy = withReminderTime(ruleSet.reminders, input.reminderTime);
   const reminderLoops: Promise<void>[] = [];
   const votingStarted = () => view.phase === 'VOTING' || view.phase === 'CLOSED';
   if (reminding) {
     reminderLoops.push(
       runReminders({
         deadline: input.registrationDeadline,
-        policy: ruleSet.reminders,
+        policy: reminderPolicy,
         lateUnits: () => view.members.filter((m) => !m.registeredAt).map((m) => m.unitCode),
         stopped: votingStarted,
         remind: (units, r) => remindUnits('REGISTRATION', units, r, input.registrationDeadline),
@@ -588,7 +599,7 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
     reminderLoops.push(
       runReminders({
         deadline: selfAssessmentDeadline,
-        policy: ruleSet.reminders,
+        policy: reminderPolicy,
         lateUnits: () => [...view.members.filter((m) => m.registeredAt), ...view.subUnits].filter((m) => !m.selfAssessedAt).map((m) => m.unitCode),
         stopped: votingStarted,
         remind: (units, r) => remindUnits('SELF_ASSESSMENT', units, r, selfAssessmentDeadline),

@@ -22,6 +22,7 @@ import {
   type Role,
   type Stage,
   campaignWorkflowId,
+  withReminderTime,
   workingDaysLate,
 } from '../../libs/domain/src/index';
 import {
@@ -314,7 +315,7 @@ export async function nominationWorkflow(input: NominationInput): Promise<Nomina
         const owed = view.amendments.length;
         await runReminders({
           deadline,
-          policy: ruleSet.reminders,
+          policy: withReminderTime(ruleSet.reminders, input.reminderTime),
           lateUnits: () => (view.stage === 'AMENDMENT' && view.amendments.length === owed ? [input.unitCode] : []),
           stopped: () => view.stage !== 'AMENDMENT' || view.amendments.length !== owed,
           remind: (_units, r) => {

@@ -162,3 +162,35 @@ describe('reminders of late registrations, self-assessments and amendments', () 
     expect(await verifyAuditChain(h.db.dataSource)).toMatchObject({ ok: true });
   });
 });
+
+describe('a campaign’s own reminder time (giờ gửi nhắc việc)', () => {
+  const cluster = 'CUM-GIO';
+  const other = () => h.env.client.workflow.getHandle(`campaign:${YEAR}:${cluster}`);
+
+  it('sends its reminders at that minute, Vietnam time, on the rule set’s days, and hands it to the nominations', async () => {
+    // Thursday 18/3/2027, 17:00: the first reminder is due Monday 15/3 — at 14:30, not 08:00.
+    await startCampaign(h, { year: YEAR, cluster, members: UNITS, head: 'STP-R1', registrationDeadline: '2027-03-18T10:00:00.000Z', reminderTime: '14:30' });
+    const before = (await reminderEvents('REGISTRATION')).length;
+    const ours = async () => (await reminderEvents('REGISTRATION')).filter((e) => e.subject_id === `${YEAR}:${cluster}`).length;
+    expect((await other().query(campaignStateQuery)).reminderTime).toBe('14:30');
+    await until('2027-03-15T07:29:00Z'); // 14:29 in Vietnam
+    expect(await ours()).toBe(0);
+    await until('2027-03-15T07:31:00Z');
+    await eventually(async () => expect(await ours()).toBe(UNITS.length));
+    // Decided at 14:30 on the workflow's clock (the event's `at`), not at 08:00.
+    const decided: { at: Date }[] = await h.db.dataSource.query("SELECT at FROM audit_event WHERE action = 'REMINDER_SENT' AND subject_id = $1", [`${YEAR}:${cluster}`]);
+    for (const r of decided) expect(r.at.toISOString().slice(0, 16)).toBe('2027-03-15T07:30');
+    expect((await reminderEvents('REGISTRATION')).length).toBe(before + UNITS.length);
+    // The auditor sees the campaign's time with its start; each nomination got it for its amendments.
+    const [started]: { data: { reminderTime?: string } }[] = await h.db.dataSource.query(
+      "SELECT data FROM audit_event WHERE action = 'CAMPAIGN_STARTED' AND subject_id = $1",
+      [`${YEAR}:${cluster}`],
+    );
+    expect(started.data.reminderTime).toBe('14:30');
+    const history = await nominationHandle(h, YEAR, cluster, 'STP-R2').fetchHistory();
+    const payload = history.events![0].workflowExecutionStartedEventAttributes!.input!.payloads![0];
+    expect(JSON.parse(Buffer.from(payload.data!).toString('utf8'))).toMatchObject({ reminderTime: '14:30' });
+    // A campaign that sets none shows the rule set's time.
+    expect((await campaign().query(campaignStateQuery)).reminderTime).toBe('08:00');
+  });
+});

@@ -179,6 +179,7 @@ export const campaignPage = async (main: HTMLElement, [id]: string[], ctx: Ctx):
       [t('campaign.deputy'), unitLabel(c.deputyUnitCode)],
       [t('campaign.col.deadline'), fmtDateTime(c.registrationDeadline)],
       [t('campaign.selfAssessmentDeadline'), fmtDateTime(c.selfAssessmentDeadline)],
+      [t('campaign.reminderTime'), c.reminderTime ? t('campaign.reminderTimeValue', { time: c.reminderTime }) : '—'],
       [t('campaign.ruleSet'), `${c.ruleSet.id} v${c.ruleSet.version}`],
     ]),
   ];

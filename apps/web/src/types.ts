@@ -193,6 +193,7 @@ export interface Campaign {
   deputyUnitCode: string | null;
   registrationDeadline: string;
   selfAssessmentDeadline?: string | null;
+  reminderTime?: string;
   ruleSet: { id: string; version: number };
   phase: CampaignPhase;
   members: CampaignMember[];

@@ -84,6 +84,8 @@ export interface CampaignView {
   registrationDeadline: string;
   /** ISO instant self-assessments are due, if the campaign sets one. */
   selfAssessmentDeadline?: string | null;
+  /** "HH:MM", Vietnam time, reminders go out (giờ gửi nhắc việc): the campaign's own, or the rule set's. */
+  reminderTime?: string;
   ruleSet: RuleSetRef;
   phase: CampaignPhase;
   members: CampaignMemberView[];

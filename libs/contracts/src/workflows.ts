@@ -45,6 +45,11 @@ export interface CampaignInput {
   unitKinds?: Record<string, UnitKind>;
   /** ISO instant: self-assessments are due then (late ones are reminded); none when absent. */
   selfAssessmentDeadline?: string;
+  /**
+   * "HH:MM", Vietnam time: the campaign's reminders (registration, self-assessment, amendment)
+   * go out then, on the rule set's days; the rule set's hour when absent.
+   */
+  reminderTime?: string;
 }
 
 export interface RegisterInput extends ActionMeta {
@@ -112,6 +117,8 @@ export interface NominationInput {
   /** Set when the nomination starts after registration closed (a registered sub-unit). */
   targetTitles?: Title[];
   unitKind?: UnitKind;
+  /** The campaign's reminder time ("HH:MM", Vietnam time), for amendment reminders. */
+  reminderTime?: string;
 }
 
 export interface SelfAssessmentInput extends ActionMeta {

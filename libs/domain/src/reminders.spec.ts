@@ -1,4 +1,4 @@
-import { DEFAULT_REMINDER_POLICY, nextReminder, plannedReminder, vietnamInstant, workingDaysLate } from './reminders';
+import { DEFAULT_REMINDER_POLICY, nextReminder, plannedReminder, reminderTimeOf, vietnamInstant, withReminderTime, workingDaysLate } from './reminders';
 import { subtractWorkingDays } from './working-days';
 
 const deadline = (date: string) => new Date(Date.parse(`${date}T17:00:00+07:00`)).toISOString();
@@ -24,6 +24,19 @@ describe('plannedReminder — lịch nhắc việc theo ngày làm việc', () =
 
   it('sends at 08:00 Vietnam time', () => {
     expect(plannedReminder(deadline('2026-12-10'), 2)!.at).toBe('2026-12-10T01:00:00.000Z');
+  });
+
+  it('sends at a campaign’s own reminder time, to the minute, on the same working days', () => {
+    const at1430 = withReminderTime(DEFAULT_REMINDER_POLICY, '14:30');
+    expect(plannedReminder(deadline('2026-12-10'), 1, at1430)).toEqual({ sequence: 1, date: '2026-12-07', at: '2026-12-07T07:30:00.000Z', escalate: false });
+    expect(plannedReminder(deadline('2026-12-10'), 2, withReminderTime(DEFAULT_REMINDER_POLICY, '00:05'))!.at).toBe('2026-12-09T17:05:00.000Z');
+    expect(plannedReminder(deadline('2026-12-10'), 3, withReminderTime(DEFAULT_REMINDER_POLICY, '23:59'))!.at).toBe('2026-12-14T16:59:00.000Z');
+    // Everything else of the policy stays; no reminder time keeps the policy as it is.
+    expect(at1430).toEqual({ ...DEFAULT_REMINDER_POLICY, sendHourVietnam: 14, sendMinuteVietnam: 30 });
+    expect(withReminderTime(DEFAULT_REMINDER_POLICY, undefined)).toBe(DEFAULT_REMINDER_POLICY);
+    expect(reminderTimeOf(DEFAULT_REMINDER_POLICY)).toBe('08:00');
+    expect(reminderTimeOf(withReminderTime(DEFAULT_REMINDER_POLICY, '07:05'))).toBe('07:05');
+    for (const bad of ['24:00', '8:00', '08:60', '08.30']) expect(() => withReminderTime(DEFAULT_REMINDER_POLICY, bad)).toThrow(/HH:MM/);
   });
 
   it('stops after the policy’s last reminder, and follows a policy without reminders after the deadline', () => {

@@ -22,6 +22,8 @@ export interface ReminderPolicy {
   maxReminders: number;
   /** Hour of the day (Vietnam time) reminders go out. */
   sendHourVietnam: number;
+  /** Minute of that hour (0 when absent): a campaign's own reminder time may set it. */
+  sendMinuteVietnam?: number;
 }
 
 export const DEFAULT_REMINDER_POLICY: ReminderPolicy = {
@@ -46,9 +48,28 @@ export interface PlannedReminder {
   escalate: boolean;
 }
 
-/** The ISO instant of `hour`:00 Vietnam time on a Vietnam calendar date. */
-export function vietnamInstant(date: string, hour: number): string {
-  return new Date(Date.parse(`${date}T${String(hour).padStart(2, '0')}:00:00+07:00`)).toISOString();
+/** The ISO instant of `hour`:`minute` Vietnam time on a Vietnam calendar date. */
+export function vietnamInstant(date: string, hour: number, minute = 0): string {
+  return new Date(Date.parse(`${date}T${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}:00+07:00`)).toISOString();
+}
+
+/** A campaign's reminder time (giờ gửi nhắc việc): "HH:MM", 24-hour, Vietnam time. */
+export const REMINDER_TIME_PATTERN = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+/** The policy's send time as "HH:MM" (Vietnam time). */
+export function reminderTimeOf(policy: ReminderPolicy): string {
+  return `${String(policy.sendHourVietnam).padStart(2, '0')}:${String(policy.sendMinuteVietnam ?? 0).padStart(2, '0')}`;
+}
+
+/**
+ * The policy with its send time replaced by a campaign's own reminder time ("HH:MM", Vietnam
+ * time); the policy itself when the campaign sets none.
+ */
+export function withReminderTime(policy: ReminderPolicy, reminderTime: string | null | undefined): ReminderPolicy {
+  if (!reminderTime) return policy;
+  if (!REMINDER_TIME_PATTERN.test(reminderTime)) throw new Error(`reminder time must be HH:MM (00:00 to 23:59), got "${reminderTime}"`);
+  const [hour, minute] = reminderTime.split(':').map(Number);
+  return { ...policy, sendHourVietnam: hour, sendMinuteVietnam: minute };
 }
 
 /** The calendar date (Vietnam) of a deadline instant. */
@@ -71,7 +92,7 @@ export function plannedReminder(deadline: string, sequence: number, policy: Remi
     if (policy.everyWorkingDaysWhileLate <= 0) return null;
     date = addWorkingDays(due, policy.everyWorkingDaysWhileLate * (sequence - dates.length));
   }
-  return { sequence, date, at: vietnamInstant(date, policy.sendHourVietnam), escalate: sequence >= policy.escalateFrom };
+  return { sequence, date, at: vietnamInstant(date, policy.sendHourVietnam, policy.sendMinuteVietnam ?? 0), escalate: sequence >= policy.escalateFrom };
 }
 
 /**

@@ -94,6 +94,7 @@ export class CampaignsService {
       deputyUnitCode: dto.deputyUnitCode ?? null,
       registrationDeadline: new Date(dto.registrationDeadline).toISOString(),
       ...(dto.selfAssessmentDeadline ? { selfAssessmentDeadline: new Date(dto.selfAssessmentDeadline).toISOString() } : {}),
+      ...(dto.reminderTime ? { reminderTime: dto.reminderTime } : {}),
       ruleSet: { id: ruleSet.id, version: ruleSet.version },
       startedBy: ctx.actor,
       requestId: ctx.requestId,

@@ -10,13 +10,14 @@ import {
   IsOptional,
   IsString,
   Max,
+  Matches,
   MaxLength,
   Min,
   MinLength,
   ValidateNested,
 } from 'class-validator';
 import { Type } from 'class-transformer';
-import { TITLES, type Title } from '@tdkt/domain';
+import { REMINDER_TIME_PATTERN, TITLES, type Title } from '@tdkt/domain';
 import { IsCode } from '../common/validation';
 
 
@@ -40,6 +41,13 @@ export class StartCampaignDto {
   @IsOptional()
   @IsISO8601({ strict: true }, { message: 'selfAssessmentDeadline must be an ISO 8601 date-time' })
   selfAssessmentDeadline?: string;
+  @ApiPropertyOptional({
+    example: '14:30',
+    description: 'time of day (HH:MM, 24-hour, Vietnam time) the campaign\'s reminders go out, on the rule set\'s working days; the rule set\'s (08:00) when absent',
+  })
+  @IsOptional()
+  @Matches(REMINDER_TIME_PATTERN, { message: 'reminderTime must be HH:MM, 24-hour Vietnam time (00:00 to 23:59)' })
+  reminderTime?: string;
   @ApiPropertyOptional({ example: 'default', description: 'rule set id (newest version is pinned to the campaign)' })
   @IsOptional()
   @IsCode('ruleSet')
