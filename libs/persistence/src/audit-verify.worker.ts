@@ -5,12 +5,13 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Client } from 'pg';
-import { checkAuditRange, type RangeWorkerData, type RangeWorkerMessage } from './audit-chain';
+import { checkAuditRange, useUtcSession, type RangeWorkerData, type RangeWorkerMessage } from './audit-chain';
 
 async function main(port: NonNullable<typeof parentPort>, data: RangeWorkerData): Promise<void> {
   const client = new Client(data.connection);
   await client.connect();
   try {
+    await useUtcSession(client);
     const result = await checkAuditRange(client, data.from, data.to, {
       batchSize: data.batchSize,
       onProgress: (progress) => port.postMessage({ progress } satisfies RangeWorkerMessage),

@@ -1,4 +1,5 @@
 /** Against a real Postgres database, created and dropped by the test. */
+import { types as pgTypes } from 'pg';
 import type { DecisionEvent, NominationView } from '@tdkt/contracts';
 import {
   canonicalJson,
@@ -6,6 +7,7 @@ import {
   chainedFieldsOfRow,
   createTestDatabase,
   hashPassword,
+  isoOfUtcTimestamp,
   recordDecision,
   recordDecisions,
   seedOrganisation,
@@ -82,6 +84,64 @@ describe('canonicalJson', () => {
   });
 });
 
+/** canonicalJson as it was first written (entries, filter, sort, map, join): the loops must give the same text. */
+function referenceCanonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return value === undefined ? 'null' : JSON.stringify(value);
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) return `[${value.map((v) => referenceCanonicalJson(v)).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${referenceCanonicalJson(v)}`).join(',')}}`;
+}
+
+describe('canonicalJson against its first form, on random values', () => {
+  it('gives the same text for 5,000 random nested values (Vietnamese and awkward keys, undefined, holes, dates)', () => {
+    let seed = 7;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const words = ['a', 'B', 'z', 'ă', 'Đơn vị', 'khóa có dấu', '😀', '_', '10', '9', '', '"q"', 'a\nb'];
+    const value = (depth: number): unknown => {
+      const r = rnd();
+      if (depth > 3 || r < 0.3) return [null, true, false, 0, -0.5, 1e21, 42, 'Sở Tư pháp', undefined][Math.floor(rnd() * 9)];
+      if (r < 0.4) return new Date(Math.floor(rnd() * 4e12));
+      if (r < 0.65) {
+        const a: unknown[] = Array.from({ length: Math.floor(rnd() * 4) }, () => value(depth + 1));
+        if (rnd() < 0.2) a[a.length + 1] = 'after a hole';
+        return a;
+      }
+      return Object.fromEntries(Array.from({ length: Math.floor(rnd() * 5) }, () => [words[Math.floor(rnd() * words.length)], value(depth + 1)]));
+    };
+    for (let i = 0; i < 5000; i++) {
+      const v = value(0);
+      expect(canonicalJson(v)).toBe(referenceCanonicalJson(v));
+    }
+  });
+});
+
+describe('isoOfUtcTimestamp (the verifier reads `at` as text)', () => {
+  it('gives what a Date parsed by pg prints, for every fraction length; null for other shapes', () => {
+    // The shapes Postgres prints: the fraction trimmed of its zeros, up to microseconds.
+    const parse = pgTypes.getTypeParser(1184, 'text') as (t: string) => Date;
+    const samples = ['2026-12-01 22:30:08+00', '2026-12-01 22:30:08.1+00', '2026-12-01 22:30:08.12+00', '2026-12-01 22:30:08.029+00', '2026-12-01 22:30:08.0291+00', '2026-12-01 22:30:08.99999+00', '2000-02-29 00:00:00.999999+00', '9999-12-31 23:59:59.5+00'];
+    for (const t of samples) expect(isoOfUtcTimestamp(t)).toBe(parse(t).toISOString());
+    for (const other of ['2026-12-01 22:30:08+07', '2026-12-01 22:30:08.123-05:30', '12026-12-01 22:30:08+00', 'infinity', '2026-12-01T22:30:08Z', '2026-12-01 22:30:08.1234567+00']) {
+      expect(isoOfUtcTimestamp(other)).toBeNull();
+    }
+  });
+
+  it('matches what Postgres sends a UTC session for stored instants', async () => {
+    const instants = ['2026-12-01T22:30:08.000Z', '2026-12-01T22:30:08.020Z', '2026-12-01T22:30:08.029Z', '2027-02-11T10:00:00.999Z', '1999-12-31T23:59:59.001Z'];
+    const runner = db.dataSource.createQueryRunner();
+    try {
+      await runner.query("SET TIME ZONE 'UTC'");
+      const rows: { t: string }[] = await runner.query('SELECT (x::timestamptz)::text AS t FROM unnest($1::text[]) WITH ORDINALITY AS u(x, i) ORDER BY i', [instants]);
+      expect(rows.map((r) => isoOfUtcTimestamp(r.t))).toEqual(instants);
+    } finally {
+      await runner.release();
+    }
+  });
+});
+
 describe('canonicalRowJson (the verifier\'s fast path)', () => {
   it('gives exactly the text of canonicalJson for stored rows, whatever their strings hold', () => {
     const awkward = ['Sở Tư pháp Hà Nội', 'dấu "ngoặc" \\ và \n xuống dòng', '\u0000\u001f\u007f', '😀 \ud800 lẻ', '', '</script>'];
@@ -91,7 +151,7 @@ describe('canonicalRowJson (the verifier\'s fast path)', () => {
         const row: AuditRowArray = [
           String(1000 + n++),
           `nomination:2025:CUM:${text}#3`,
-          new Date(Date.UTC(2025, 11, 31, 16, 59, 59, 999)),
+          '2025-12-31T16:59:59.999Z',
           text,
           nulls ? null : 'UNIT_OFFICER',
           nulls ? null : 'STP-HN',
