@@ -1,23 +1,28 @@
-// Scenario 6: the reminder sweep (issue 7, item 4). `units` late units (clusters of 10), one
-// campaign each cluster; the time from "the deadline has passed for all of them" to the last
-// reminder recorded, and a check that each unit got exactly one.
+// Scenario 6: the reminder sweep (issue 7, item 4). `units` units with their registration
+// outstanding (clusters of 10), one campaign each cluster; the time from the instant their
+// reminders fall due to the last reminder recorded, and a check that each unit got exactly one.
 //
-// Reminders are day-granular (08:00 Vietnam time on working days; a reminder already due when the
-// workflow looks goes out at once), so a real-time bench cannot wait for a deadline to pass. The
-// model of "the deadline passes for every late unit at once":
-//   1. setup (not timed): the units, and one UNIT_OFFICER with an e-mail address per unit (the
-//      reminder's recipient), written straight into Postgres with multi-row INSERTs (one password
-//      hash for all);
-//   2. the product's worker is stopped (SIGTERM, waited for);
-//   3. the campaigns are started with the Temporal client from this process, exactly as the API
-//      starts them (workflow type, id, task queue, CampaignInput), with a registration deadline
-//      one minute in the past: nothing runs them yet;
-//   4. the worker is started again: T0. Every campaign's first workflow task runs after T0 and
-//      finds its deadline passed and nobody registered: it records CAMPAIGN_STARTED, starts its
-//      10 nominations, closes registration and sends the registration reminder due (one
-//      REMINDER_SENT event per late unit, with its inbox row and e-mail outbox row).
-// The figure is max(recorded_at) of the sweep's REMINDER_SENT events − T0: it includes the worker's
-// start-up and each campaign's start-up work. Then the exactly-once check (the run fails if not).
+// Setup (not timed): the units, and one UNIT_OFFICER with an e-mail address per unit (the
+// reminder's recipient), written straight into Postgres with multi-row INSERTs (one password hash
+// for all). The campaigns are started with the Temporal client from this process, exactly as the
+// API starts them (workflow type, id, task queue, CampaignInput). Two models:
+//
+// timer (default), as in production: campaigns that have been running for a while, whose reminder
+//   timers all fall due at the same instant T. The campaigns are started with the worker running,
+//   with a reminder time (CampaignInput.reminderTime, "HH:MM" Vietnam time) of T = the next whole
+//   minute at least --sweep-lead-seconds away, and a registration deadline 3 working days after
+//   today, so the policy's first reminder falls due at T. The bench waits until every campaign has
+//   recorded CAMPAIGN_STARTED and no audit event has been written for 10 s (their start-up and
+//   their nominations' is over), then until T: T0 = T. Each campaign's timer fires and it reminds
+//   its 10 units in one write: one REMINDER_SENT event per unit, with its inbox row and e-mail
+//   outbox row. Needs a working day in Vietnam (otherwise the restart model runs instead).
+// restart: the product's worker is stopped; the campaigns are started with a registration
+//   deadline one minute in the past; the worker is started again: T0. Every campaign's first
+//   workflow task runs after T0 and finds the deadline passed: it records CAMPAIGN_STARTED,
+//   starts its 10 nominations, closes registration and sends the reminder due. The figure includes
+//   the worker's start-up and the start-up of 11 workflows per campaign.
+// The figure is max(recorded_at) of the sweep's REMINDER_SENT events − T0. Then the exactly-once
+// check (the run fails if not).
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -88,64 +93,122 @@ export async function runSweep(opts) {
     result.setupSeconds = (nowMs() - t) / 1000;
     opts.log(`sweep: ${allUnits.length} units and ${allUnits.length} unit officers inserted in ${result.setupSeconds.toFixed(1)}s`);
 
-    // ---------------------------------------------------------------- 2. stop the worker
-    t = nowMs();
-    await opts.stopWorker();
-    result.workerStopSeconds = (nowMs() - t) / 1000;
-
-    // ---------------------------------------------------------------- 3. start the campaigns (no worker)
     connection = await Connection.connect({ address: opts.temporalAddress });
     const client = new Client({ connection, namespace: opts.namespace });
-    const deadline = new Date(Date.now() - 60_000).toISOString();
-    result.registrationDeadline = deadline;
     const startedBy = { username: opts.adminUsername, roles: ['ADMIN'] };
-    t = nowMs();
-    await pool(clusters, opts.startConcurrency ?? 16, async (c) => {
-      const input = {
-        id: c.id,
-        year,
-        clusterCode: c.code,
-        clusterName: `Cụm nhắc việc thử tải ${c.code}`,
-        memberUnitCodes: c.units,
-        headUnitCode: c.units[0],
-        deputyUnitCode: c.units[1],
-        registrationDeadline: deadline,
-        ruleSet: { id: ruleSet.id, version: ruleSet.version },
-        startedBy,
-        requestId: randomUUID(),
-        subUnits: [],
-        unitKinds: Object.fromEntries(c.units.map((u) => [u, 'OTHER'])),
-      };
-      await client.workflow.start(WORKFLOW_TYPES.campaign, {
-        workflowId: domain.campaignWorkflowId(c.id),
-        taskQueue: opts.taskQueue,
-        args: [input],
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    /** Starts every campaign with the Temporal client, exactly as POST /campaigns does. */
+    const startCampaigns = (deadline, reminderTime) =>
+      pool(clusters, opts.startConcurrency ?? 16, async (c) => {
+        const input = {
+          id: c.id,
+          year,
+          clusterCode: c.code,
+          clusterName: `Cụm nhắc việc thử tải ${c.code}`,
+          memberUnitCodes: c.units,
+          headUnitCode: c.units[0],
+          deputyUnitCode: c.units[1],
+          registrationDeadline: deadline,
+          ...(reminderTime ? { reminderTime } : {}),
+          ruleSet: { id: ruleSet.id, version: ruleSet.version },
+          startedBy,
+          requestId: randomUUID(),
+          subUnits: [],
+          unitKinds: Object.fromEntries(c.units.map((u) => [u, 'OTHER'])),
+        };
+        await client.workflow.start(WORKFLOW_TYPES.campaign, {
+          workflowId: domain.campaignWorkflowId(c.id),
+          taskQueue: opts.taskQueue,
+          args: [input],
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        });
       });
-    });
-    result.workflowStartSeconds = (nowMs() - t) / 1000;
-    opts.log(
-      `sweep: ${clusters.length} campaigns started with the worker stopped in ${result.workflowStartSeconds.toFixed(1)}s (deadline ${deadline})`,
-    );
+    const maxSeq = async () => String((await db.query('SELECT coalesce(max(seq), 0)::bigint AS seq FROM audit_event')).rows[0].seq);
+    const campaignsStarted = async (afterSeq) =>
+      (
+        await db.query(
+          "SELECT count(*)::int AS count FROM audit_event WHERE seq > $1 AND subject_type = 'CAMPAIGN' AND subject_id LIKE $2 AND action = 'CAMPAIGN_STARTED'",
+          [afterSeq, subjectLike],
+        )
+      ).rows[0].count;
 
-    // ---------------------------------------------------------------- 4. the worker again: T0
-    const [{ seq: startSeq }] = (await db.query('SELECT coalesce(max(seq), 0)::bigint AS seq FROM audit_event')).rows;
-    const t0 = Date.now();
-    const child = opts.startWorker();
+    const timer = opts.model === 'timer' ? timerInstant(domain, ruleSet, opts.leadSeconds) : null;
+    if (opts.model === 'timer' && timer.unavailable) opts.log(`sweep: timer model not possible now (${timer.unavailable}): worker-restart model instead`);
+    result.model = timer && !timer.unavailable ? 'timer' : 'restart';
+    let t0;
+    let deadline;
+    let child = null;
+    const startSeq = await maxSeq();
+    if (result.model === 'timer') {
+      // ------------------------------------------------------------ timer model: the campaigns run first,
+      // their reminder timers all fall due at T (the campaigns' reminder time), as in production.
+      deadline = timer.deadline;
+      Object.assign(result, { registrationDeadline: deadline, reminderTime: timer.reminderTime, leadSeconds: opts.leadSeconds });
+      t = nowMs();
+      await startCampaigns(deadline, timer.reminderTime);
+      result.workflowStartSeconds = (nowMs() - t) / 1000;
+      opts.log(
+        `sweep: ${clusters.length} campaigns started in ${result.workflowStartSeconds.toFixed(1)}s with the worker running; their reminders fall due at ${timer.at} (${timer.reminderTime} Vietnam time, deadline ${deadline})`,
+      );
+      // The campaigns and their nominations must have done their start-up work, and be idle on their timers, before T.
+      let lastSeq = await maxSeq();
+      let quietSince = Date.now();
+      let lastLog = Date.now();
+      for (;;) {
+        const started = await campaignsStarted(startSeq);
+        const seq = await maxSeq();
+        if (seq !== lastSeq) [lastSeq, quietSince] = [seq, Date.now()];
+        if (started === clusters.length && Date.now() - quietSince >= (opts.quietMs ?? 10_000)) break;
+        if (Date.now() > Date.parse(timer.at) - 5_000)
+          throw new Error(
+            `sweep: the campaigns' start-up was still running 5 s before their reminders fall due (${started}/${clusters.length} started): ` +
+              `the figure would mix the two; run again with a longer --sweep-lead-seconds (was ${opts.leadSeconds})`,
+          );
+        if (Date.now() - lastLog >= progressMs) {
+          opts.log(`sweep: setup: ${started}/${clusters.length} campaigns started, ${Math.round((Date.parse(timer.at) - Date.now()) / 1000)}s to T`);
+          lastLog = Date.now();
+        }
+        await sleep(500);
+      }
+      result.setupIdleSeconds = (Date.parse(timer.at) - Date.now()) / 1000;
+      opts.log(`sweep: start-up done and quiet; ${result.setupIdleSeconds.toFixed(0)}s to wait until T`);
+      await sleep(Math.max(0, Date.parse(timer.at) - Date.now()));
+      t0 = Date.parse(timer.at);
+    } else {
+      // ------------------------------------------------------------ restart model
+      // 2. stop the worker
+      t = nowMs();
+      await opts.stopWorker();
+      result.workerStopSeconds = (nowMs() - t) / 1000;
+      // 3. start the campaigns (no worker), deadline one minute ago
+      deadline = new Date(Date.now() - 60_000).toISOString();
+      result.registrationDeadline = deadline;
+      t = nowMs();
+      await startCampaigns(deadline, null);
+      result.workflowStartSeconds = (nowMs() - t) / 1000;
+      opts.log(
+        `sweep: ${clusters.length} campaigns started with the worker stopped in ${result.workflowStartSeconds.toFixed(1)}s (deadline ${deadline})`,
+      );
+      // 4. the worker again: T0
+      t0 = Date.now();
+      child = opts.startWorker();
+    }
     const cpu0 = opts.cpu.snapshot();
     const t0Iso = new Date(t0).toISOString();
+    const policy = domain.withReminderTime(ruleSet.reminders, result.reminderTime);
     // The reminder the policy sends first, as the workflows compute it (a reminder already due goes out at once).
-    const expected = domain.nextReminder(deadline, 0, t0Iso, ruleSet.reminders);
-    const following = expected ? domain.nextReminder(deadline, expected.sequence, t0Iso, ruleSet.reminders) : null;
+    const expected = result.model === 'timer' ? domain.plannedReminder(deadline, 1, policy) : domain.nextReminder(deadline, 0, t0Iso, policy);
+    const following = expected ? domain.plannedReminder(deadline, expected.sequence + 1, policy) : null;
     result.expectedReminder = expected;
     if (following && Date.parse(following.at) - t0 < timeoutMs)
       opts.log(`sweep: warning: the next reminder (${following.sequence}) falls due at ${following.at}, within the sweep's time limit`);
     let workerReadySeconds = null;
-    child.stdout?.on('data', (chunk) => {
+    child?.stdout?.on('data', (chunk) => {
       if (workerReadySeconds === null && String(chunk).includes('polling task queue')) workerReadySeconds = (Date.now() - t0) / 1000;
     });
     opts.log(
-      `sweep: worker started (T0 ${t0Iso}); waiting for ${allUnits.length} reminders (sequence ${expected?.sequence ?? 'none'}, every ${pollMs} ms)`,
+      result.model === 'timer'
+        ? `sweep: T0 ${t0Iso}: the reminder timers fall due; waiting for ${allUnits.length} reminders (sequence ${expected?.sequence}, every ${pollMs} ms)`
+        : `sweep: worker started (T0 ${t0Iso}); waiting for ${allUnits.length} reminders (sequence ${expected?.sequence ?? 'none'}, every ${pollMs} ms)`,
     );
 
     const progressSql = `SELECT count(*) FILTER (WHERE action = 'REMINDER_SENT')::int AS reminders,
@@ -154,7 +217,7 @@ export async function runSweep(opts) {
        FROM audit_event WHERE seq > $1 AND subject_type = 'CAMPAIGN' AND subject_id LIKE $2`;
     let progress = { reminders: 0, units: 0, campaigns: 0 };
     let lastLog = Date.now();
-    let lastSeq = String(startSeq);
+    let lastSeq = startSeq;
     let lastWrite = Date.now();
     const progressLine = () =>
       `sweep: ${((Date.now() - t0) / 1000).toFixed(1)}s: ${progress.campaigns}/${clusters.length} campaigns started, ` +
@@ -162,8 +225,8 @@ export async function runSweep(opts) {
     for (;;) {
       progress = (await db.query(progressSql, [startSeq, subjectLike])).rows[0];
       if (progress.units >= allUnits.length) break;
-      const [{ seq }] = (await db.query('SELECT coalesce(max(seq), 0)::bigint AS seq FROM audit_event')).rows;
-      if (String(seq) !== lastSeq) [lastSeq, lastWrite] = [String(seq), Date.now()];
+      const seq = await maxSeq();
+      if (seq !== lastSeq) [lastSeq, lastWrite] = [seq, Date.now()];
       const timedOut = Date.now() - t0 > timeoutMs;
       if (timedOut || Date.now() - lastWrite > stallMs) {
         const why = timedOut ? `after ${timeoutMs / 1000}s` : `and no audit event written for ${stallMs / 1000}s`;
@@ -275,8 +338,11 @@ export async function runSweep(opts) {
     const lastReminderSeconds = (lastRecorded - t0) / 1000;
     const lastPerCampaign = new Map();
     for (const r of reminders) lastPerCampaign.set(r.subject_id, Math.max(lastPerCampaign.get(r.subject_id) ?? 0, Number(r.recorded_ms)));
+    // Per campaign: the restart model from its CAMPAIGN_STARTED (its start-up is in the sweep), the timer model from T0.
     const startToLastReminder = summarize(
-      startedAt.filter((c) => lastPerCampaign.has(c.subject_id)).map((c) => (lastPerCampaign.get(c.subject_id) - Number(c.ms)) / 1000),
+      result.model === 'timer'
+        ? [...lastPerCampaign.values()].map((ms) => (ms - t0) / 1000)
+        : startedAt.filter((c) => lastPerCampaign.has(c.subject_id)).map((c) => (lastPerCampaign.get(c.subject_id) - Number(c.ms)) / 1000),
     );
     const seconds = (ms) => (ms === null || ms === undefined ? null : (Number(ms) - t0) / 1000);
     Object.assign(result, {
@@ -307,4 +373,24 @@ export async function runSweep(opts) {
     await connection?.close().catch(() => undefined);
     await db.end().catch(() => undefined);
   }
+}
+
+/**
+ * The instant T of the timer model: the next whole minute at least leadSeconds from now, as a
+ * campaign reminder time ("HH:MM", Vietnam time) on today's Vietnam date, with a registration
+ * deadline (17:00) 3 working days later, so that the policy's first reminder (3 working days
+ * before) falls due at T and none before it. { unavailable } when today is not a working day in
+ * Vietnam or T would fall on the next day.
+ */
+function timerInstant(domain, ruleSet, leadSeconds) {
+  const now = Date.now();
+  const today = domain.toVietnamDate(new Date(now));
+  if (!domain.isWorkingDay(today)) return { unavailable: `${today} is not a working day in Vietnam` };
+  const atMs = Math.ceil((now + leadSeconds * 1000) / 60_000) * 60_000;
+  if (domain.toVietnamDate(new Date(atMs)) !== today) return { unavailable: `T would fall after midnight in Vietnam` };
+  const reminderTime = new Date(atMs + 7 * 3_600_000).toISOString().slice(11, 16);
+  const deadline = domain.vietnamInstant(domain.addWorkingDays(today, 3), 17);
+  const first = domain.plannedReminder(deadline, 1, domain.withReminderTime(ruleSet.reminders, reminderTime));
+  if (first?.at !== new Date(atMs).toISOString()) return { unavailable: `the rule set's first reminder is not 3 working days before (${JSON.stringify(first)})` };
+  return { at: first.at, reminderTime, deadline };
 }
