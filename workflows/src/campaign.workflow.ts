@@ -161,27 +161,43 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
     );
   }
 
+  /** The reminder decision of one late unit, with its notification (inbox and e-mail). */
+  function remindUnit(kind: NotificationRequest['kind'], unitCode: string, reminder: PlannedReminder, deadline: string) {
+    const late = workingDaysLate(deadline, workflowNow());
+    return decide(
+      'REMINDER_SENT',
+      () => {
+        const m = member(unitCode);
+        if (m) {
+          m.remindersSent += 1;
+          m.lastReminderAt = workflowNow();
+        }
+      },
+      { data: { kind, unitCode, sequence: reminder.sequence, escalate: reminder.escalate, workingDaysLate: late } },
+      undefined,
+      [{ kind, unitCode, campaignId: input.id, deadline, sequence: reminder.sequence, escalate: reminder.escalate, workingDaysLate: late }],
+    );
+  }
+
   /** One reminder decision per late unit, each with its notification (inbox and e-mail). */
   async function remindUnits(kind: NotificationRequest['kind'], units: string[], reminder: PlannedReminder, deadline: string) {
     // Patch `reminders-in-one-write`: the round's reminders are decided together, so the recorder
     // stores them in one write instead of one activity per late unit.
     const together = patched('reminders-in-one-write');
+    // Patch `reminder-round-one-write`: and the first of them no longer goes out alone ahead of the
+    // rest (group commit sends a decision at once when no write is in flight): one write a round.
+    const oneWrite = together && patched('reminder-round-one-write');
     const writes: Promise<unknown>[] = [];
+    const decideRound = () => {
+      for (const unitCode of units) writes.push(remindUnit(kind, unitCode, reminder, deadline));
+    };
+    if (oneWrite) {
+      recorder.together(decideRound);
+      await Promise.all(writes);
+      return;
+    }
     for (const unitCode of units) {
-      const late = workingDaysLate(deadline, workflowNow());
-      const write = decide(
-        'REMINDER_SENT',
-        () => {
-          const m = member(unitCode);
-          if (m) {
-            m.remindersSent += 1;
-            m.lastReminderAt = workflowNow();
-          }
-        },
-        { data: { kind, unitCode, sequence: reminder.sequence, escalate: reminder.escalate, workingDaysLate: late } },
-        undefined,
-        [{ kind, unitCode, campaignId: input.id, deadline, sequence: reminder.sequence, escalate: reminder.escalate, workingDaysLate: late }],
-      );
+      const write = remindUnit(kind, unitCode, reminder, deadline);
       if (together) writes.push(write);
       else await write;
     }

@@ -45,6 +45,7 @@ export class DecisionRecorder {
   private readonly batched: boolean;
   private readonly pending: PendingWrite[] = [];
   private inFlight = false;
+  private held = false;
 
   constructor(
     private readonly subjectType: DecisionEvent['subjectType'],
@@ -91,9 +92,24 @@ export class DecisionRecorder {
     return write;
   }
 
+  /**
+   * Records the decisions `decideAll` takes (synchronously) as one write: none goes out alone
+   * ahead of the others, as the first decision does when no write is in flight. Group commit only.
+   */
+  together<T>(decideAll: () => T): T {
+    if (!this.batched) return decideAll();
+    this.held = true;
+    try {
+      return decideAll();
+    } finally {
+      this.held = false;
+      this.flush();
+    }
+  }
+
   /** Sends what waits, as one activity, unless a write is in flight (it sends the rest when it lands). */
   private flush(): void {
-    if (this.inFlight || this.pending.length === 0) return;
+    if (this.held || this.inFlight || this.pending.length === 0) return;
     const batch = this.pending.splice(0, MAX_BATCH);
     this.inFlight = true;
     const write = batch.length === 1 ? recordDecision(batch[0].input).then((r) => [r]) : recordDecisions({ decisions: batch.map((w) => w.input) });

@@ -25,20 +25,32 @@ const UNITS = ['STP-R1', 'STP-R2', 'STP-R3'];
 const ID = `${YEAR}:${CLUSTER}`;
 const officer = (u: string) => actor(`canbo.${u.toLowerCase()}`, 'UNIT_OFFICER', u);
 
-/** Activities that "crash" once right after each reminder was committed: Temporal retries them. */
+/** Activities that "crash" once right after each write of reminders was committed: Temporal retries them. */
 const crashedOnce = new Set<string>();
 let simulatedCrashes = 0;
+/** The reminders of each write, in order (a retried write is not counted again). */
+const reminderWrites: string[][] = [];
+function crashOnceAfter(decisions: Parameters<TdktActivities['recordDecision']>[0][]) {
+  const reminders = decisions.filter((d) => d.event.action === 'REMINDER_SENT').map((d) => d.event.eventId);
+  if (reminders.length === 0 || reminders.some((id) => crashedOnce.has(id))) return;
+  for (const id of reminders) crashedOnce.add(id);
+  reminderWrites.push(reminders);
+  simulatedCrashes += 1;
+  throw new Error('simulated worker crash after the reminders were written');
+}
 function crashAfterReminderWrites(activities: TdktActivities): TdktActivities {
   return {
     ...activities,
     async recordDecision(input) {
       const result = await activities.recordDecision(input);
-      if (input.event.action === 'REMINDER_SENT' && !crashedOnce.has(input.event.eventId)) {
-        crashedOnce.add(input.event.eventId);
-        simulatedCrashes += 1;
-        throw new Error('simulated worker crash after the reminder was written');
-      }
+      crashOnceAfter([input]);
       return result;
+    },
+    // A round of reminders is one write of all the round's decisions (patch reminder-round-one-write).
+    async recordDecisions(input) {
+      const results = await activities.recordDecisions(input);
+      crashOnceAfter(input.decisions);
+      return results;
     },
   };
 }
@@ -149,8 +161,9 @@ describe('reminders of late registrations, self-assessments and amendments', () 
   });
 
   it('doubles nothing when the worker crashed right after writing each reminder', async () => {
-    // Every reminder write (4 registration, 1 self-assessment) was retried once.
-    expect(simulatedCrashes).toBe(5);
+    // Every write of reminders was retried once: a round is one write (R2 and R3's first
+    // reminders together, then R3's 2nd and 3rd, then R2's self-assessment reminder).
+    expect(simulatedCrashes).toBe(4);
     const dupes = await h.db.dataSource.query(
       "SELECT event_id, count(*) FROM notification GROUP BY event_id, username HAVING count(*) > 1 UNION ALL SELECT event_id, count(*) FROM email_outbox GROUP BY event_id, username HAVING count(*) > 1",
     );
@@ -181,6 +194,8 @@ describe('a campaign’s own reminder time (giờ gửi nhắc việc)', () => {
     const decided: { at: Date }[] = await h.db.dataSource.query("SELECT at FROM audit_event WHERE action = 'REMINDER_SENT' AND subject_id = $1", [`${YEAR}:${cluster}`]);
     for (const r of decided) expect(r.at.toISOString().slice(0, 16)).toBe('2027-03-15T07:30');
     expect((await reminderEvents('REGISTRATION')).length).toBe(before + UNITS.length);
+    // The round's three reminders went out as one write, none ahead of the others.
+    expect(reminderWrites.filter((w) => w.some((id) => id.startsWith(`campaign:${YEAR}:${cluster}#`))).map((w) => w.length)).toEqual([UNITS.length]);
     // The auditor sees the campaign's time with its start; each nomination got it for its amendments.
     const [started]: { data: { reminderTime?: string } }[] = await h.db.dataSource.query(
       "SELECT data FROM audit_event WHERE action = 'CAMPAIGN_STARTED' AND subject_id = $1",
