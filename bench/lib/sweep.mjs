@@ -123,13 +123,11 @@ export async function runSweep(opts) {
         });
       });
     const maxSeq = async () => String((await db.query('SELECT coalesce(max(seq), 0)::bigint AS seq FROM audit_event')).rows[0].seq);
-    const campaignsStarted = async (afterSeq) =>
-      (
-        await db.query(
-          "SELECT count(*)::int AS count FROM audit_event WHERE seq > $1 AND subject_type = 'CAMPAIGN' AND subject_id LIKE $2 AND action = 'CAMPAIGN_STARTED'",
-          [afterSeq, subjectLike],
-        )
-      ).rows[0].count;
+    const progressSql = `SELECT count(*) FILTER (WHERE action = 'REMINDER_SENT')::int AS reminders,
+            count(DISTINCT data->>'unitCode') FILTER (WHERE action = 'REMINDER_SENT')::int AS units,
+            count(*) FILTER (WHERE action = 'CAMPAIGN_STARTED')::int AS campaigns
+       FROM audit_event WHERE seq > $1 AND subject_type = 'CAMPAIGN' AND subject_id LIKE $2`;
+    const progressOf = async (afterSeq) => (await db.query(progressSql, [afterSeq, subjectLike])).rows[0];
 
     const timer = opts.model === 'timer' ? timerInstant(domain, ruleSet, opts.leadSeconds) : null;
     if (opts.model === 'timer' && timer.unavailable) opts.log(`sweep: timer model not possible now (${timer.unavailable}): worker-restart model instead`);
@@ -154,7 +152,7 @@ export async function runSweep(opts) {
       let quietSince = Date.now();
       let lastLog = Date.now();
       for (;;) {
-        const started = await campaignsStarted(startSeq);
+        const started = (await progressOf(startSeq)).campaigns;
         const seq = await maxSeq();
         if (seq !== lastSeq) [lastSeq, quietSince] = [seq, Date.now()];
         if (started === clusters.length && Date.now() - quietSince >= (opts.quietMs ?? 10_000)) break;
@@ -211,10 +209,6 @@ export async function runSweep(opts) {
         : `sweep: worker started (T0 ${t0Iso}); waiting for ${allUnits.length} reminders (sequence ${expected?.sequence ?? 'none'}, every ${pollMs} ms)`,
     );
 
-    const progressSql = `SELECT count(*) FILTER (WHERE action = 'REMINDER_SENT')::int AS reminders,
-            count(DISTINCT data->>'unitCode') FILTER (WHERE action = 'REMINDER_SENT')::int AS units,
-            count(*) FILTER (WHERE action = 'CAMPAIGN_STARTED')::int AS campaigns
-       FROM audit_event WHERE seq > $1 AND subject_type = 'CAMPAIGN' AND subject_id LIKE $2`;
     let progress = { reminders: 0, units: 0, campaigns: 0 };
     let lastLog = Date.now();
     let lastSeq = startSeq;
@@ -223,7 +217,7 @@ export async function runSweep(opts) {
       `sweep: ${((Date.now() - t0) / 1000).toFixed(1)}s: ${progress.campaigns}/${clusters.length} campaigns started, ` +
       `${progress.reminders} reminders to ${progress.units}/${allUnits.length} units`;
     for (;;) {
-      progress = (await db.query(progressSql, [startSeq, subjectLike])).rows[0];
+      progress = await progressOf(startSeq);
       if (progress.units >= allUnits.length) break;
       const seq = await maxSeq();
       if (seq !== lastSeq) [lastSeq, lastWrite] = [seq, Date.now()];

@@ -186,16 +186,11 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
     const together = patched('reminders-in-one-write');
     // Patch `reminder-round-one-write`: and the first of them no longer goes out alone ahead of the
     // rest (group commit sends a decision at once when no write is in flight): one write a round.
-    const oneWrite = together && patched('reminder-round-one-write');
-    const writes: Promise<unknown>[] = [];
-    const decideRound = () => {
-      for (const unitCode of units) writes.push(remindUnit(kind, unitCode, reminder, deadline));
-    };
-    if (oneWrite) {
-      recorder.together(decideRound);
-      await Promise.all(writes);
+    if (together && patched('reminder-round-one-write')) {
+      await Promise.all(recorder.together(() => units.map((unitCode) => remindUnit(kind, unitCode, reminder, deadline))));
       return;
     }
+    const writes: Promise<unknown>[] = [];
     for (const unitCode of units) {
       const write = remindUnit(kind, unitCode, reminder, deadline);
       if (together) writes.push(write);

@@ -92,7 +92,7 @@ export function plannedReminder(deadline: string, sequence: number, policy: Remi
     if (policy.everyWorkingDaysWhileLate <= 0) return null;
     date = addWorkingDays(due, policy.everyWorkingDaysWhileLate * (sequence - dates.length));
   }
-  return { sequence, date, at: vietnamInstant(date, policy.sendHourVietnam, policy.sendMinuteVietnam ?? 0), escalate: sequence >= policy.escalateFrom };
+  return { sequence, date, at: vietnamInstant(date, policy.sendHourVietnam, policy.sendMinuteVietnam), escalate: sequence >= policy.escalateFrom };
 }
 
 /**
