@@ -59,9 +59,12 @@ describe('the award registry over HTTP', () => {
   });
 
   it('an Idempotency-Key covers the file: the same file replays (a refusal with its rows), another file is a 422', async () => {
-    const first = await upload('vutdkt', await registryWorkbook(), 'bad.xlsx', 'registry-import-1');
+    // One file sent twice: ExcelJS stamps each workbook it writes with the time, so two
+    // generations a second apart are two different files (and rightly a 422).
+    const file = await registryWorkbook();
+    const first = await upload('vutdkt', file, 'bad.xlsx', 'registry-import-1');
     expectStatus(first, 400);
-    const replay = await upload('vutdkt', await registryWorkbook(), 'bad.xlsx', 'registry-import-1');
+    const replay = await upload('vutdkt', file, 'bad.xlsx', 'registry-import-1');
     expectStatus(replay, 400);
     expect(replay.headers['idempotent-replayed']).toBe('true');
     expect(replay.body.errors).toEqual(first.body.errors);
