@@ -13,6 +13,13 @@ export interface WorkerConfig {
    * open at once per worker, and the heap (--max-old-space-size) to match: see docs/performance.md.
    */
   maxCachedWorkflows?: number;
+  /**
+   * Connections of the worker's Postgres pool (WORKER_DB_POOL_SIZE, default 10). Every activity
+   * holds one connection while it runs, so the worker runs at most this many minus one activities
+   * at once (one is left for the e-mail dispatcher): the others wait on Temporal's task queue
+   * instead of timing out in the pool and retrying (docs/performance.md, cost 12).
+   */
+  dbPoolSize: number;
   /** SMTP server of reminder e-mails (smtp://host:port); empty: e-mails stay in the outbox. */
   smtpUrl: string;
   mailFrom: string;
@@ -25,13 +32,16 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     temporalNamespace: env.TEMPORAL_NAMESPACE ?? 'default',
     taskQueue: env.TEMPORAL_TASK_QUEUE ?? 'tdkt-flow',
     metricsPort: 9464,
+    dbPoolSize: 10,
     smtpUrl: env.SMTP_URL ?? '',
     mailFrom: env.MAIL_FROM || 'tdkt-flow <nhac-viec@tdkt-flow.local>',
   };
-  if (config.smtpUrl && !/^smtps?:\/\/[^\s]+:\d{1,5}\/?$/.test(config.smtpUrl)) throw new Error(`SMTP_URL must look like smtp://host:port, got "${config.smtpUrl}"`);
+  if (config.smtpUrl && !/^smtps?:\/\/[^\s]+:\d{1,5}\/?$/.test(config.smtpUrl))
+    throw new Error(`SMTP_URL must look like smtp://host:port, got "${config.smtpUrl}"`);
   const port = env.WORKER_METRICS_PORT;
   if (port !== undefined && port !== '') {
-    if (!/^\d+$/.test(port) || Number(port) > 65535) throw new Error(`WORKER_METRICS_PORT must be an integer from 0 (off) to 65535, got "${port}"`);
+    if (!/^\d+$/.test(port) || Number(port) > 65535)
+      throw new Error(`WORKER_METRICS_PORT must be an integer from 0 (off) to 65535, got "${port}"`);
     config.metricsPort = Number(port);
   }
   const cache = env.WORKER_MAX_CACHED_WORKFLOWS;
@@ -41,8 +51,21 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     }
     config.maxCachedWorkflows = Number(cache);
   }
-  if (!/^postgres(ql)?:\/\//.test(config.databaseUrl)) throw new Error(`DATABASE_URL must be a postgres:// URL, got "${config.databaseUrl}"`);
-  if (!/^[^:\s]+:\d{1,5}$/.test(config.temporalAddress)) throw new Error(`TEMPORAL_ADDRESS must be host:port, got "${config.temporalAddress}"`);
+  const pool = env.WORKER_DB_POOL_SIZE;
+  if (pool !== undefined && pool !== '') {
+    if (!/^\d+$/.test(pool) || Number(pool) < 2 || Number(pool) > 100)
+      throw new Error(`WORKER_DB_POOL_SIZE must be an integer from 2 to 100, got "${pool}"`);
+    config.dbPoolSize = Number(pool);
+  }
+  if (!/^postgres(ql)?:\/\//.test(config.databaseUrl))
+    throw new Error(`DATABASE_URL must be a postgres:// URL, got "${config.databaseUrl}"`);
+  if (!/^[^:\s]+:\d{1,5}$/.test(config.temporalAddress))
+    throw new Error(`TEMPORAL_ADDRESS must be host:port, got "${config.temporalAddress}"`);
   if (!config.taskQueue.trim()) throw new Error('TEMPORAL_TASK_QUEUE must not be empty');
   return config;
+}
+
+/** Activities the worker runs at once: one per pooled connection, one connection kept for the e-mail dispatcher. */
+export function maxConcurrentActivities(config: Pick<WorkerConfig, 'dbPoolSize'>): number {
+  return config.dbPoolSize - 1;
 }

@@ -5,7 +5,7 @@
 import type { RecordDecisionInput } from '@tdkt/contracts';
 import { createTestDatabase, type TestDatabase } from '@tdkt/persistence';
 import { createActivities } from './activities';
-import { loadWorkerConfig } from './config';
+import { loadWorkerConfig, maxConcurrentActivities } from './config';
 import { startMetricsServer, WorkerMetrics } from './metrics';
 
 jest.setTimeout(30_000);
@@ -74,7 +74,9 @@ describe('worker metrics', () => {
     expect(loadWorkerConfig({}).metricsPort).toBe(9464);
     expect(loadWorkerConfig({ WORKER_METRICS_PORT: '0' }).metricsPort).toBe(0);
     expect(loadWorkerConfig({ WORKER_METRICS_PORT: '9100' }).metricsPort).toBe(9100);
-    expect(() => loadWorkerConfig({ WORKER_METRICS_PORT: 'abc' })).toThrow(/WORKER_METRICS_PORT must be an integer from 0 \(off\) to 65535/);
+    expect(() => loadWorkerConfig({ WORKER_METRICS_PORT: 'abc' })).toThrow(
+      /WORKER_METRICS_PORT must be an integer from 0 \(off\) to 65535/,
+    );
     expect(() => loadWorkerConfig({ WORKER_METRICS_PORT: '70000' })).toThrow(/WORKER_METRICS_PORT/);
   });
 
@@ -86,6 +88,18 @@ describe('worker metrics', () => {
     for (const bad of ['1', '-5', '2.5', 'many', '2000000']) {
       expect(() => loadWorkerConfig({ WORKER_MAX_CACHED_WORKFLOWS: bad })).toThrow(
         new RegExp(`WORKER_MAX_CACHED_WORKFLOWS must be 0 \\(no cache\\) or an integer from 2 to 1000000, got "${bad}"`),
+      );
+    }
+  });
+
+  it('WORKER_DB_POOL_SIZE: 10 by default, 2 to 100 accepted; the worker runs one activity fewer at once than the pool has connections', () => {
+    expect(loadWorkerConfig({}).dbPoolSize).toBe(10);
+    expect(maxConcurrentActivities(loadWorkerConfig({}))).toBe(9);
+    expect(maxConcurrentActivities(loadWorkerConfig({ WORKER_DB_POOL_SIZE: '2' }))).toBe(1);
+    expect(loadWorkerConfig({ WORKER_DB_POOL_SIZE: '' }).dbPoolSize).toBe(10);
+    for (const bad of ['1', '0', '101', 'x', '4.5']) {
+      expect(() => loadWorkerConfig({ WORKER_DB_POOL_SIZE: bad })).toThrow(
+        new RegExp(`WORKER_DB_POOL_SIZE must be an integer from 2 to 100, got "${bad.replace('.', '\\.')}"`),
       );
     }
   });

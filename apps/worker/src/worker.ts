@@ -17,6 +17,8 @@ export interface CreateWorkerOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** The sticky cache's size (WORKER_MAX_CACHED_WORKFLOWS); undefined: the SDK's default. */
   maxCachedWorkflows?: number;
+  /** Activities run at once (maxConcurrentActivities of config.ts); undefined: the SDK's default (100). */
+  maxConcurrentActivities?: number;
   /** Counts activity executions and failures (served by main.ts on WORKER_METRICS_PORT). */
   metrics?: WorkerMetrics;
   /** Tests wrap the activities to inject faults (e.g. a crash right after a write committed). */
@@ -29,6 +31,7 @@ export function createWorker(o: CreateWorkerOptions): Promise<Worker> {
     namespace: o.namespace,
     taskQueue: o.taskQueue,
     ...(o.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: o.maxCachedWorkflows } : {}),
+    ...(o.maxConcurrentActivities !== undefined ? { maxConcurrentActivityTaskExecutions: o.maxConcurrentActivities } : {}),
     activities: (o.wrapActivities ?? ((a) => a))(createActivities(o.dataSource, o.metrics)),
     ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
   });
