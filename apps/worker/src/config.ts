@@ -38,12 +38,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
   };
   if (config.smtpUrl && !/^smtps?:\/\/[^\s]+:\d{1,5}\/?$/.test(config.smtpUrl))
     throw new Error(`SMTP_URL must look like smtp://host:port, got "${config.smtpUrl}"`);
-  const port = env.WORKER_METRICS_PORT;
-  if (port !== undefined && port !== '') {
-    if (!/^\d+$/.test(port) || Number(port) > 65535)
-      throw new Error(`WORKER_METRICS_PORT must be an integer from 0 (off) to 65535, got "${port}"`);
-    config.metricsPort = Number(port);
-  }
+  config.metricsPort = integerSetting(env, 'WORKER_METRICS_PORT', 0, 65535, 'an integer from 0 (off) to 65535') ?? config.metricsPort;
   const cache = env.WORKER_MAX_CACHED_WORKFLOWS;
   if (cache !== undefined && cache !== '') {
     if (!/^\d+$/.test(cache) || Number(cache) === 1 || Number(cache) > 1_000_000) {
@@ -51,18 +46,21 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     }
     config.maxCachedWorkflows = Number(cache);
   }
-  const pool = env.WORKER_DB_POOL_SIZE;
-  if (pool !== undefined && pool !== '') {
-    if (!/^\d+$/.test(pool) || Number(pool) < 2 || Number(pool) > 100)
-      throw new Error(`WORKER_DB_POOL_SIZE must be an integer from 2 to 100, got "${pool}"`);
-    config.dbPoolSize = Number(pool);
-  }
+  config.dbPoolSize = integerSetting(env, 'WORKER_DB_POOL_SIZE', 2, 100, 'an integer from 2 to 100') ?? config.dbPoolSize;
   if (!/^postgres(ql)?:\/\//.test(config.databaseUrl))
     throw new Error(`DATABASE_URL must be a postgres:// URL, got "${config.databaseUrl}"`);
   if (!/^[^:\s]+:\d{1,5}$/.test(config.temporalAddress))
     throw new Error(`TEMPORAL_ADDRESS must be host:port, got "${config.temporalAddress}"`);
   if (!config.taskQueue.trim()) throw new Error('TEMPORAL_TASK_QUEUE must not be empty');
   return config;
+}
+
+/** An optional whole-number setting within [min, max]; undefined when unset or empty. */
+function integerSetting(env: NodeJS.ProcessEnv, name: string, min: number, max: number, expected: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) throw new Error(`${name} must be ${expected}, got "${raw}"`);
+  return Number(raw);
 }
 
 /** Activities the worker runs at once: one per pooled connection, one connection kept for the e-mail dispatcher. */
