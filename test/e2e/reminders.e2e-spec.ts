@@ -77,8 +77,11 @@ describe('reminders of a late registration', () => {
     expect(mail.subject).toMatch(/^\[Nhắc việc lần \d\] Sở Tư pháp TP Hải Phòng/);
     expect(mail.text).toContain('chưa đăng ký thi đua cho Khu vực thi đua các thành phố trực thuộc Trung ương');
     expect(mail.text).toContain(`/campaigns/${ID}`);
-    const [outbox] = await stack.db.dataSource.query("SELECT count(*)::int AS n, count(*) FILTER (WHERE state = 'SENT')::int AS sent FROM email_outbox");
-    expect(outbox).toEqual({ n: officers.length, sent: officers.length });
+    // The dispatcher marks a message SENT once the SMTP server has accepted it: a moment after it arrives.
+    await eventually(async () => {
+      const [outbox] = await stack.db.dataSource.query("SELECT count(*)::int AS n, count(*) FILTER (WHERE state = 'SENT')::int AS sent FROM email_outbox");
+      expect(outbox).toEqual({ n: officers.length, sent: officers.length });
+    }, 10_000, 100);
   });
 
   it('shows the reminder in the officer’s in-app inbox, and marks it read', async () => {
