@@ -60,7 +60,7 @@ import {
   type NominationInput,
 } from '../../libs/contracts/src/index';
 import { DecisionRecorder, snapshot, workflowNow, type EventFields } from './recorder';
-import { initialNominationView } from './nomination-view';
+import { createdNominationView, initialNominationView, nominationCreatedFields, nominationSearchAttributes } from './nomination-view';
 
 import { actingRole, reject, requireRole } from './guards';
 import { nominationWorkflow } from './nomination.workflow';
@@ -337,9 +337,15 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
           result: null,
         };
       }, byActor(a, ['CLUSTER_HEAD'], { ministryFlagSeats: a.ministryFlagSeats, governmentFlagSeats: a.governmentFlagSeats }));
+      // Patch `vote-opened-to-unassessed-only`: the signal closes self-assessment, so a unit whose
+      // self-assessment the campaign has received (its nomination has left SELF_ASSESSMENT, never
+      // to return) is not told; one whose filing is still on its way is told, which changes nothing.
+      const toTell = patched('vote-opened-to-unassessed-only')
+        ? candidateUnits().filter((u) => !(member(u) ?? subUnit(u))?.selfAssessedAt)
+        : candidateUnits();
       await signalNominations(
         (u) => getExternalWorkflowHandle(nominationWorkflowId(nominationIdOf(u))).signal(voteOpenedSignal, { at: openedAt }),
-        candidateUnits(),
+        toTell,
       );
       return snapshot(view.vote!);
     },
@@ -534,36 +540,55 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignVi
   });
   // Patch `initial-nomination-snapshots`: the members' nominations reach the read model with the
   // campaign, in its first write, instead of each after its own workflow's first write.
-  const initialSnapshots: Projection[] = patched('initial-nomination-snapshots')
-    ? input.memberUnitCodes.map((u) => ({ kind: 'nomination', view: initialNominationView(nominationInputOf(u), startedAt) }))
-    : [];
-  await decide(
-    'CAMPAIGN_STARTED',
-    () => undefined,
-    {
-      actor: input.startedBy.username,
-      role: actingRole(input.startedBy, ['ADMIN', 'DEPARTMENT_REVIEWER']),
-      actorUnitCode: input.startedBy.unitCode ?? null,
-      requestId: input.requestId ?? null,
-      data: {
-        memberUnitCodes: input.memberUnitCodes,
-        ruleSet: input.ruleSet,
-        registrationDeadline: input.registrationDeadline,
-        ...(input.reminderTime ? { reminderTime: input.reminderTime } : {}),
+  const initialSnapshotsPatch = patched('initial-nomination-snapshots');
+  // Patch `nomination-created-with-campaign`: that write also holds each member's NOMINATION_CREATED
+  // (its version 1, with the event id its own workflow would give it), and the nominations start
+  // with their search attributes set: no first activity and no search-attribute update per nomination.
+  const createdWithCampaign = initialSnapshotsPatch && patched('nomination-created-with-campaign');
+  const initialSnapshots: Projection[] =
+    initialSnapshotsPatch && !createdWithCampaign
+      ? input.memberUnitCodes.map((u) => ({ kind: 'nomination', view: initialNominationView(nominationInputOf(u), startedAt) }))
+      : [];
+  const nominationCreated = (unitCode: string) => {
+    const n = nominationInputOf(unitCode);
+    return recorder.recordFor({ type: 'NOMINATION', id: n.id, workflowId: nominationWorkflowId(n.id) }, 1, startedAt, nominationCreatedFields(n), [
+      { kind: 'nomination', view: createdNominationView(n, startedAt) },
+    ]);
+  };
+  const campaignStarted = () =>
+    decide(
+      'CAMPAIGN_STARTED',
+      () => undefined,
+      {
+        actor: input.startedBy.username,
+        role: actingRole(input.startedBy, ['ADMIN', 'DEPARTMENT_REVIEWER']),
+        actorUnitCode: input.startedBy.unitCode ?? null,
+        requestId: input.requestId ?? null,
+        data: {
+          memberUnitCodes: input.memberUnitCodes,
+          ruleSet: input.ruleSet,
+          registrationDeadline: input.registrationDeadline,
+          ...(input.reminderTime ? { reminderTime: input.reminderTime } : {}),
+        },
       },
-    },
-    undefined,
-    undefined,
-    initialSnapshots,
-  );
+      undefined,
+      undefined,
+      initialSnapshots,
+    );
+  // (Awaited as before without the patch: one more promise step would reorder its commands on replay.)
+  if (createdWithCampaign) await Promise.all(recorder.together(() => [campaignStarted(), ...input.memberUnitCodes.map(nominationCreated)]));
+  else await campaignStarted();
   /** Starts a unit's nomination workflow (id = business key), abandoned by the campaign when it ends. */
-  const startNomination = (unitCode: string, extra: Partial<NominationInput> = {}) =>
-    startChild(nominationWorkflow, {
-      workflowId: nominationWorkflowId(nominationIdOf(unitCode)),
+  const startNomination = (unitCode: string, extra: Partial<NominationInput> = {}) => {
+    const args = nominationInputOf(unitCode, extra);
+    return startChild(nominationWorkflow, {
+      workflowId: nominationWorkflowId(args.id),
       parentClosePolicy: ParentClosePolicy.ABANDON,
-      args: [nominationInputOf(unitCode, extra)],
+      args: [args],
+      ...(createdWithCampaign ? { typedSearchAttributes: nominationSearchAttributes(args, 'SELF_ASSESSMENT') } : {}),
     });
-  await Promise.all(input.memberUnitCodes.map((unitCode) => startNomination(unitCode)));
+  };
+  await Promise.all(input.memberUnitCodes.map((unitCode) => startNomination(unitCode, createdWithCampaign ? { creationRecordedAt: startedAt } : {})));
 
   // ---- reminders of late registrations (nhắc đăng ký thi đua), until the vote opens
   const reminding = patched('reminders');

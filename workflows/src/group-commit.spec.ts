@@ -5,12 +5,14 @@
  */
 import { join } from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { campaignStateQuery, registerUpdate, type TdktActivities } from '@tdkt/contracts';
-import { campaignId } from '@tdkt/domain';
+import { In } from 'typeorm';
+import { campaignStateQuery, nominationStateQuery, registerUpdate, SA_KIND, SA_STAGE, SA_UNIT, type TdktActivities } from '@tdkt/contracts';
+import { campaignId, nominationId } from '@tdkt/domain';
 import { AuditEventEntity, CampaignEntity, verifyAuditChain } from '@tdkt/persistence';
 import { actor } from '../../test/support/actors';
+import { eventually } from '../../test/support/eventually';
 import { keepHistory } from '../../test/support/histories';
-import { startCampaign, startWorkflowHarness, type WorkflowHarness } from '../../test/support/workflow-harness';
+import { nominationHandle, startCampaign, startWorkflowHarness, type WorkflowHarness } from '../../test/support/workflow-harness';
 
 jest.setTimeout(120_000);
 
@@ -89,6 +91,58 @@ it('the nominations are visible with the campaign; ten registrations at once: fe
 
   if (process.env.RECORD_HISTORIES === '1') {
     keepHistory(join(__dirname, '..', 'test', 'histories', 'campaign-group-commit.json'), historyToJSON(await campaign.fetchHistory()));
+  }
+  await campaign.terminate('test over');
+});
+
+it("the campaign's first write holds each member's NOMINATION_CREATED; the nominations start with their search attributes and write nothing until their first decision", async () => {
+  const cluster = 'CUM-GC-2';
+  const members = MEMBERS.map((u) => `${u}-B`);
+  const cid = campaignId(YEAR, cluster);
+  const campaign = await startCampaign(h, { year: YEAR, cluster, members, head: members[0], deadlineInDays: 30 });
+  const nids = members.map((u) => nominationId(YEAR, cluster, u));
+  // The nominations are in the read model at version 1, created when the campaign started.
+  let rows: { id: string; version: number; view: { createdAt: string } }[] = [];
+  while (rows.length < members.length) {
+    rows = await h.db.dataSource.query('SELECT id, version, view FROM nomination WHERE campaign_id = $1', [cid]);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  const started = await campaign.query(campaignStateQuery);
+  expect(rows.map((r) => r.version)).toEqual(members.map(() => 1));
+  expect(new Set(rows.map((r) => r.view.createdAt))).toEqual(new Set([started.startedAt]));
+
+  // One write, the campaign's first, carried all eleven decisions; no nomination wrote its own.
+  const first = writes.find((w) => w.eventIds.includes(`campaign:${cid}#1`));
+  expect(first?.eventIds).toEqual([`campaign:${cid}#1`, ...nids.map((n) => `nomination:${n}#1`)]);
+  for (const n of nids) expect(writes.filter((w) => w.eventIds.some((e) => e.startsWith(`nomination:${n}#`)))).toEqual([first]);
+
+  // The audit trail of each nomination starts with its NOMINATION_CREATED, once, in a valid chain.
+  const created = await h.db.dataSource
+    .getRepository(AuditEventEntity)
+    .find({ where: { action: 'NOMINATION_CREATED', subjectId: In(nids) } });
+  expect(created.map((e) => e.subjectId).sort()).toEqual([...nids].sort());
+  expect(created.every((e) => e.subjectType === 'NOMINATION' && e.actor === 'system' && e.fromStage === 'SELF_ASSESSMENT')).toBe(true);
+  expect(await verifyAuditChain(h.db.dataSource)).toMatchObject({ ok: true });
+
+  // Each nomination is found by its search attributes, set at its start: its history has no
+  // activity and no update of them (the SDK's own updates of TemporalChangeVersion, one per patch
+  // marker, are not ours); its own view is at version 1 too.
+  const nomination = nominationHandle(h, YEAR, cluster, members[3]);
+  await eventually(async () => expect((await nomination.query(nominationStateQuery)).version).toBe(1));
+  const described = await nomination.describe();
+  expect(described.typedSearchAttributes.get(SA_KIND)).toBe('nomination');
+  expect(described.typedSearchAttributes.get(SA_UNIT)).toBe(members[3]);
+  expect(described.typedSearchAttributes.get(SA_STAGE)).toBe('SELF_ASSESSMENT');
+  const events = (await nomination.fetchHistory()).events ?? [];
+  expect(events.filter((e) => e.activityTaskScheduledEventAttributes)).toEqual([]);
+  const upserted = events.flatMap((e) => Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {}));
+  expect(upserted.filter((k) => k.startsWith('Tdkt'))).toEqual([]);
+
+  if (process.env.RECORD_HISTORIES === '1') {
+    keepHistory(
+      join(__dirname, '..', 'test', 'histories', 'campaign-records-nomination-creation.json'),
+      historyToJSON(await campaign.fetchHistory()),
+    );
   }
   await campaign.terminate('test over');
 });

@@ -36,11 +36,7 @@ import {
   nominationStateQuery,
   registrationClosedSignal,
   reviewUpdate,
-  SA_CLUSTER,
-  SA_KIND,
   SA_STAGE,
-  SA_UNIT,
-  SA_YEAR,
   selfAssessmentFiledSignal,
   submitSelfAssessmentUpdate,
   voteOpenedSignal,
@@ -52,13 +48,15 @@ import {
 import { DecisionRecorder, snapshot, workflowNow, type EventFields } from './recorder';
 import { actingRole, domainCheck, reject, requireRole } from './guards';
 import { runReminders } from './reminders';
-import { initialNominationView } from './nomination-view';
+import { createdNominationView, initialNominationView, nominationCreatedFields, nominationSearchAttributes } from './nomination-view';
+import { ensureSearchAttributes } from './search-attributes';
 
 export async function nominationWorkflow(input: NominationInput): Promise<NominationView> {
   const ruleSet = findRuleSet(input.ruleSet.id, input.ruleSet.version);
   if (!ruleSet) throw new Error(`unknown rule set ${input.ruleSet.id}@${input.ruleSet.version}`);
   const recorder = new DecisionRecorder('NOMINATION', input.id);
-  const startedAt = workflowNow();
+  // Patch `nomination-created-with-campaign` (of the campaign): its NOMINATION_CREATED is stored already.
+  const created = input.creationRecordedAt;
   let voteOpened = false;
   const reviewWorkingDays = ruleSet.deadlines.reviewWorkingDays;
   /** Grows each time the dossier enters DEPARTMENT_REVIEW: the SLA timer of an older entry is void. */
@@ -67,15 +65,9 @@ export async function nominationWorkflow(input: NominationInput): Promise<Nomina
   const officerUnits = input.parentUnitCode ? [input.unitCode, input.parentUnitCode] : [input.unitCode];
   const consultationRequired = requiresConsultation(ruleSet, input.unitKind);
 
-  const view: NominationView = initialNominationView(input, startedAt);
+  const view: NominationView = created ? createdNominationView(input, created) : initialNominationView(input, workflowNow());
 
-  upsertSearchAttributes([
-    { key: SA_KIND, value: 'nomination' },
-    { key: SA_YEAR, value: input.year },
-    { key: SA_CLUSTER, value: input.clusterCode },
-    { key: SA_UNIT, value: input.unitCode },
-    { key: SA_STAGE, value: view.stage },
-  ]);
+  ensureSearchAttributes(nominationSearchAttributes(input, view.stage));
 
   /** Applies a decision: new stage and changes now, the write through the recorder. */
   function decide(action: DecisionAction, toStage: Stage, change: () => void, fields: Partial<EventFields> = {}, notifications?: NotificationRequest[]) {
@@ -300,7 +292,7 @@ export async function nominationWorkflow(input: NominationInput): Promise<Nomina
 
   setHandler(nominationStateQuery, () => view);
 
-  await decide('NOMINATION_CREATED', view.stage, () => undefined, { requestId: input.requestId ?? null });
+  if (!created) await decide('NOMINATION_CREATED', view.stage, () => undefined, nominationCreatedFields(input));
   // Reminders of a late amendment after a RETURN (nhắc nộp hồ sơ bổ sung), each return anew.
   let amendmentReminders: Promise<void> = Promise.resolve();
   if (patched('amendment-reminders')) {

@@ -34,6 +34,13 @@ export function workflowNow(): string {
 export type EventFields = Omit<DecisionEvent, 'eventId' | 'at' | 'subjectType' | 'subjectId' | 'data' | 'requestId' | 'reason' | 'fromStage' | 'toStage' | 'role' | 'actorUnitCode'> &
   Partial<Pick<DecisionEvent, 'data' | 'requestId' | 'reason' | 'fromStage' | 'toStage' | 'role' | 'actorUnitCode'>>;
 
+/** Whose decision it is: the subject of the event, and the workflow that owns its versions. */
+interface Subject {
+  type: DecisionEvent['subjectType'];
+  id: string;
+  workflowId: string;
+}
+
 interface PendingWrite {
   input: RecordDecisionInput;
   resolve: (result: RecordDecisionResult) => void;
@@ -66,11 +73,32 @@ export class DecisionRecorder {
     ballot?: SecretBallotRecord,
     notifications?: NotificationRequest[],
   ): Promise<RecordDecisionResult> {
+    return this.write(this.decision({ type: this.subjectType, id: this.subjectId, workflowId: workflowInfo().workflowId }, version, at, fields, projections, ballot, notifications));
+  }
+
+  /**
+   * Writes a decision of another workflow's subject in this workflow's write: the campaign records
+   * its members' NOMINATION_CREATED together with its own CAMPAIGN_STARTED, before it starts
+   * them. The event id is the one that workflow would have given it (`<workflowId>#<version>`).
+   */
+  recordFor(subject: Subject, version: number, at: string, fields: EventFields, projections: Projection[]): Promise<RecordDecisionResult> {
+    return this.write(this.decision(subject, version, at, fields, projections));
+  }
+
+  private decision(
+    subject: Subject,
+    version: number,
+    at: string,
+    fields: EventFields,
+    projections: Projection[],
+    ballot?: SecretBallotRecord,
+    notifications?: NotificationRequest[],
+  ): RecordDecisionInput {
     const event: DecisionEvent = {
-      eventId: `${workflowInfo().workflowId}#${version}`,
+      eventId: `${subject.workflowId}#${version}`,
       at,
-      subjectType: this.subjectType,
-      subjectId: this.subjectId,
+      subjectType: subject.type,
+      subjectId: subject.id,
       role: null,
       actorUnitCode: null,
       fromStage: null,
@@ -80,7 +108,10 @@ export class DecisionRecorder {
       data: {},
       ...fields,
     };
-    const input: RecordDecisionInput = { event, projections, ballot, ...(notifications?.length ? { notifications } : {}) };
+    return { event, projections, ballot, ...(notifications?.length ? { notifications } : {}) };
+  }
+
+  private write(input: RecordDecisionInput): Promise<RecordDecisionResult> {
     if (this.batched) {
       return new Promise<RecordDecisionResult>((resolve, reject) => {
         this.pending.push({ input, resolve, reject });

@@ -113,6 +113,17 @@ describe('a cluster from registration to the Government decision', () => {
     // The secret ballot (bỏ phiếu kín): 2 Ministry seats, 1 Government seat.
     expect(await rejection(campaign.executeUpdate(openVoteUpdate, { args: [{ ministryFlagSeats: 2, governmentFlagSeats: 1, actor: officer('STP-A') }] }))).toBe('Forbidden');
     const vote = await campaign.executeUpdate(openVoteUpdate, { args: [{ ministryFlagSeats: 2, governmentFlagSeats: 1, actor: head }] });
+    // Self-assessment has closed for THADS-B, told by the campaign; the units that have
+    // self-assessed are past that stage and are not told (patch vote-opened-to-unassessed-only).
+    await eventually(async () =>
+      expect(
+        await rejection(nomination(cluster, 'THADS-B').executeUpdate(submitSelfAssessmentUpdate, { args: [{ score: 80, achievementReport: 'Báo cáo muộn', criteria: [], actor: officer('THADS-B') }] })),
+      ).toBe('StageConflict'),
+    );
+    const signalsOf = async (unit: string) =>
+      ((await nomination(cluster, unit).fetchHistory()).events ?? []).flatMap((e) => (e.workflowExecutionSignaledEventAttributes ? [e.workflowExecutionSignaledEventAttributes.signalName] : []));
+    expect(await signalsOf('THADS-B')).toContain('voteOpened');
+    for (const unit of ['STP-A', 'STP-B', 'THADS-A']) expect(await signalsOf(unit)).not.toContain('voteOpened');
     // Late registration is possible until the vote opens, not after.
     expect(await rejection(campaign.executeUpdate(registerUpdate, { args: [{ unitCode: 'THADS-B', targetTitles: ['MINISTRY_FLAG'], actor: officer('THADS-B') }] }))).toBe('StageConflict');
     expect(vote.candidates).toEqual({ MINISTRY_FLAG: ['STP-A', 'STP-B', 'THADS-A'], GOVERNMENT_FLAG: ['STP-A'] });
@@ -211,6 +222,9 @@ describe('a cluster from registration to the Government decision', () => {
       keepHistory(join(__dirname, '..', 'test', 'histories', 'campaign-closed.json'), historyToJSON(campaignHistory));
       keepHistory(join(__dirname, '..', 'test', 'histories', 'campaign-covenant-leadership.json'), historyToJSON(campaignHistory));
       keepHistory(join(__dirname, '..', 'test', 'histories', 'council-session-closed.json'), historyToJSON(await session.fetchHistory()));
+      // Patch nomination-created-with-campaign: the nomination starts at version 1, created by its campaign.
+      keepHistory(join(__dirname, '..', 'test', 'histories', 'nomination-created-by-campaign-awarded.json'), historyToJSON(history));
+      keepHistory(join(__dirname, '..', 'test', 'histories', 'campaign-closed-nominations-created-with-it.json'), historyToJSON(campaignHistory));
     }
   });
 });

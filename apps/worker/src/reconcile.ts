@@ -4,6 +4,11 @@
  * its `recordDecision` and `recordDecisions` activities), against the nomination's events in
  * `audit_event`. Comments and attachments, recorded by the API and not by a workflow, are left out.
  *
+ * A nomination started by its campaign with its creation already stored (patch
+ * `nomination-created-with-campaign`) has its NOMINATION_CREATED in the campaign's history, in the
+ * campaign's first write: the decisions of the parent's history that carry this nomination's event
+ * ids count as the nomination's.
+ *
  * A decision whose activity completed must be in the audit trail, with the same action, stages,
  * actor, reason and time; an audit event must come from a decision of the workflow; the audit
  * trail must be in the workflow's order. A decision still being written (activity scheduled, not
@@ -81,7 +86,10 @@ async function decodePayload(payload: Payload, options: DecodeOptions): Promise<
 }
 
 /** The recordDecision(s) inputs of a workflow history, with what became of each activity. */
-export async function decisionsFromHistory(history: History, options: DecodeOptions = {}): Promise<{ decisions: HistoryDecision[]; closed: boolean }> {
+export async function decisionsFromHistory(
+  history: History,
+  options: DecodeOptions = {},
+): Promise<{ decisions: HistoryDecision[]; closed: boolean; parentWorkflowId?: string }> {
   const events: HistoryEvent[] = history.events ?? [];
   const outcome = new Map<string, HistoryDecision['status']>();
   for (const e of events) {
@@ -104,7 +112,8 @@ export async function decisionsFromHistory(history: History, options: DecodeOpti
     for (const input of inputs) decisions.push({ event: input.event, status });
   }
   const closed = events.some((e) => CLOSED_ATTRIBUTES.some((a) => e[a]));
-  return { decisions, closed };
+  const parentWorkflowId = events[0]?.workflowExecutionStartedEventAttributes?.parentWorkflowExecution?.workflowId ?? undefined;
+  return { decisions, closed, ...(parentWorkflowId ? { parentWorkflowId } : {}) };
 }
 
 /** The version part of an event id (`<workflowId>#<version>`). */
@@ -202,10 +211,26 @@ export async function reconcileNominations(o: ReconcileOptions): Promise<Reconci
     ? o.nominationIds
     : ((await o.dataSource.query('SELECT id FROM nomination ORDER BY id')) as { id: string }[]).map((r) => r.id);
   const nominations: NominationReconciliation[] = [];
+  // The parent (campaign) of the nomination before: ids sort by campaign, so one is kept at a time.
+  let parent: { workflowId: string; decisions: HistoryDecision[] } | undefined;
+  const parentDecisions = async (workflowId: string): Promise<HistoryDecision[]> => {
+    if (parent?.workflowId !== workflowId) {
+      const decisions = await o.client.workflow
+        .getHandle(workflowId)
+        .fetchHistory()
+        .then((h) => decisionsFromHistory(h, o).then((d) => d.decisions))
+        .catch((err: unknown) => {
+          if (err instanceof WorkflowNotFoundError || /not found/i.test(err instanceof Error ? err.message : '')) return [];
+          throw err;
+        });
+      parent = { workflowId, decisions };
+    }
+    return parent.decisions;
+  };
   for (const [i, id] of ids.entries()) {
     const workflowId = `nomination:${id}`;
     const audit = await auditRowsOf(o.dataSource, id, workflowId);
-    let found: { decisions: HistoryDecision[]; closed: boolean };
+    let found: { decisions: HistoryDecision[]; closed: boolean; parentWorkflowId?: string };
     try {
       found = await decisionsFromHistory(await o.client.workflow.getHandle(workflowId).fetchHistory(), o);
     } catch (err) {
@@ -220,6 +245,10 @@ export async function reconcileNominations(o: ReconcileOptions): Promise<Reconci
       });
       o.onProgress?.(i + 1, ids.length);
       continue;
+    }
+    if (found.parentWorkflowId) {
+      const own = (await parentDecisions(found.parentWorkflowId)).filter((d) => d.event.eventId.startsWith(`${workflowId}#`));
+      found = { ...found, decisions: [...own, ...found.decisions] };
     }
     nominations.push(compareTrail(id, workflowId, found, audit));
     o.onProgress?.(i + 1, ids.length);

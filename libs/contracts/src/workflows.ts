@@ -119,6 +119,12 @@ export interface NominationInput {
   unitKind?: UnitKind;
   /** The campaign's reminder time ("HH:MM", Vietnam time), for amendment reminders. */
   reminderTime?: string;
+  /**
+   * Set when the campaign has already written this nomination's NOMINATION_CREATED (version 1) in
+   * its own first write, at this instant (patch `nomination-created-with-campaign`): the
+   * nomination starts at version 1 and writes nothing until its first decision.
+   */
+  creationRecordedAt?: string;
 }
 
 export interface SelfAssessmentInput extends ActionMeta {
