@@ -488,6 +488,7 @@ try {
   const { runAudit } = await import('./lib/audit.mjs');
   const { runFloor } = await import('./lib/floor.mjs');
   const { runSweep } = await import('./lib/sweep.mjs');
+  const { engineWork } = await import('./lib/engine-work.mjs');
   const { peakRss } = await import('./lib/util.mjs');
   const pg = createRequire(path.join(ROOT, 'package.json'))('pg');
   pgAdmin = new pg.Client({ connectionString: cfg.DATABASE_URL });
@@ -617,6 +618,25 @@ try {
       result.floor.cpu = cpuDelta(floorCpu0, cpuSnapshot(), result.floor.seconds);
       result.ratio = pipeline.nominationsPerSecond / result.floor.nominationsPerSecond;
     }
+
+    // The engine's work per nomination, from the histories (not timed): what cost 4 is made of.
+    const groups = [
+      {
+        name: 'tdkt-flow',
+        types: ['campaignWorkflow', 'nominationWorkflow', 'councilSessionWorkflow'],
+        idPattern: new RegExp(`^[a-z-]+:${year}[:-]`),
+      },
+    ];
+    if (result.floor)
+      groups.push({
+        name: 'floor',
+        types: ['floorNominationWorkflow'],
+        idPattern: new RegExp(`^floor:${runId}-${index}:`),
+        n: result.floor.n,
+      });
+    result.engineWork = await step(`engine work N=${n}`, () =>
+      engineWork({ root: ROOT, temporalAddress: cfg.TEMPORAL_ADDRESS, namespace: cfg.TEMPORAL_NAMESPACE, n, groups, log }),
+    );
   }
 
   // 5. memory
@@ -780,6 +800,12 @@ try {
           .join(', ')}`,
       );
     console.log(`N=${r.n}: 409 retries ${p.retries409}, polls ${p.polls}, errors ${JSON.stringify(p.errors)}`);
+    for (const [name, w] of Object.entries(r.engineWork ?? {})) {
+      const { byKind, ...totals } = w.perNomination;
+      console.log(
+        `N=${r.n}: engine work per nomination, ${name} (${w.workflows} workflows, ${w.sampled} histories read): ${JSON.stringify(totals)}; largest history ${w.largestHistory?.mib} MiB (${w.largestHistory?.workflowId})`,
+      );
+    }
   }
   if (sw) {
     console.log('');
