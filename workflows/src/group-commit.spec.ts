@@ -21,8 +21,9 @@ const CLUSTER = 'CUM-GC';
 const MEMBERS = Array.from({ length: 10 }, (_, i) => `GC-${String(i + 1).padStart(2, '0')}`);
 const id = campaignId(YEAR, CLUSTER);
 
-/** What each write activity carried: the event ids, per activity execution, for the campaign. */
-const writes: { activity: string; eventIds: string[] }[] = [];
+/** What each write activity carried: the event ids and, per event, its snapshots (`kind:id@version`). */
+const writes: { activity: string; eventIds: string[]; snapshots: string[][] }[] = [];
+const snapshotsOf = (d: { projections: { kind: string; view: { id: string; version: number } }[] }) => d.projections.map((p) => `${p.kind}:${p.view.id}@${p.view.version}`);
 const slow = () => new Promise((r) => setTimeout(r, 150));
 
 let h: WorkflowHarness;
@@ -33,12 +34,12 @@ beforeAll(async () => {
       ...a,
       // A slower database: writes overlap with the decisions that keep arriving.
       recordDecision: async (input) => {
-        writes.push({ activity: 'recordDecision', eventIds: [input.event.eventId] });
+        writes.push({ activity: 'recordDecision', eventIds: [input.event.eventId], snapshots: [snapshotsOf(input)] });
         await slow();
         return a.recordDecision(input);
       },
       recordDecisions: async (input) => {
-        writes.push({ activity: 'recordDecisions', eventIds: input.decisions.map((d) => d.event.eventId) });
+        writes.push({ activity: 'recordDecisions', eventIds: input.decisions.map((d) => d.event.eventId), snapshots: input.decisions.map(snapshotsOf) });
         await slow();
         return a.recordDecisions(input);
       },
@@ -83,6 +84,15 @@ it('the nominations are visible with the campaign; ten registrations at once: fe
   expect(decisions).toBeGreaterThanOrEqual(MEMBERS.length + 1);
   expect(campaignWrites.length).toBeLessThan(decisions);
   expect(campaignWrites.some((w) => w.activity === 'recordDecisions' && w.eventIds.length > 1)).toBe(true);
+  // A batch carries the campaign's snapshot once, the newest, with its last decision (patch
+  // batch-newest-snapshots-only): not once per registration.
+  const registrationBatches = campaignWrites.filter((w) => w.activity === 'recordDecisions' && w.eventIds.every((e) => e.startsWith(`campaign:${id}#`)));
+  expect(registrationBatches.length).toBeGreaterThan(0);
+  for (const w of registrationBatches) {
+    const last = Number(w.eventIds.at(-1)!.split('#')[1]);
+    expect(w.snapshots.flat()).toEqual([`campaign:${id}@${last}`]);
+    expect(w.snapshots.at(-1)).toEqual([`campaign:${id}@${last}`]);
+  }
 
   // The read model holds the newest snapshot: every member registered.
   const row = await h.db.dataSource.getRepository(CampaignEntity).findOneByOrFail({ id });
@@ -91,6 +101,7 @@ it('the nominations are visible with the campaign; ten registrations at once: fe
 
   if (process.env.RECORD_HISTORIES === '1') {
     keepHistory(join(__dirname, '..', 'test', 'histories', 'campaign-group-commit.json'), historyToJSON(await campaign.fetchHistory()));
+    keepHistory(join(__dirname, '..', 'test', 'histories', 'campaign-group-commit-newest-snapshots.json'), historyToJSON(await campaign.fetchHistory()));
   }
   await campaign.terminate('test over');
 });
