@@ -490,6 +490,12 @@ try {
   const { runSweep } = await import('./lib/sweep.mjs');
   const { engineWork } = await import('./lib/engine-work.mjs');
   const { peakRss } = await import('./lib/util.mjs');
+  const peakMemory = async () => ({
+    worker: await peakRss(children.worker.pid),
+    api: await peakRss(children.api.pid),
+    temporal: children.temporal ? await peakRss(children.temporal.pid) : null,
+    bench: await peakRss(process.pid),
+  });
   const pg = createRequire(path.join(ROOT, 'package.json'))('pg');
   pgAdmin = new pg.Client({ connectionString: cfg.DATABASE_URL });
   pgAdmin.on('error', (err) => log(`monitoring connection: ${err.message}`));
@@ -530,7 +536,14 @@ try {
           stopSampler = lockSampler(pgAdmin);
         },
       }),
-    );
+    ).catch(async (err) => {
+      // A run stopped by its time budget keeps its CPU by process and the peak memory so far too.
+      if (err?.partial) {
+        if (cpu0) err.partial.cpu = cpuDelta(cpu0, cpuSnapshot(), err.partial.seconds);
+        err.partial.memory = await peakMemory();
+      }
+      throw err;
+    });
     const cpu1 = cpuSnapshot();
     pipeline.locks = stopSampler ? await stopSampler() : null;
     pipeline.cpu = cpu0 ? cpuDelta(cpu0, cpu1, pipeline.seconds) : null;
@@ -640,12 +653,7 @@ try {
   }
 
   // 5. memory
-  report.memory = {
-    worker: await peakRss(children.worker.pid),
-    api: await peakRss(children.api.pid),
-    temporal: children.temporal ? await peakRss(children.temporal.pid) : null,
-    bench: await peakRss(process.pid),
-  };
+  report.memory = await peakMemory();
 
   // 6. the reminder sweep, once per bench run, last (the restart model stops the worker and starts it again)
   if (opts.sweepUnits > 0) {

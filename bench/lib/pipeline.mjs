@@ -347,6 +347,18 @@ export async function runPipeline(opts) {
         opts.maxSeconds * 1000,
       )
     : null;
+  // Every minute, how far the run has got: phase rates of a run that does not finish (--max-minutes).
+  const timeline = [];
+  const sample = () =>
+    timeline.push({
+      s: Math.round((nowMs() - started) / 1000),
+      requests: counters.requests,
+      campaigns: stats.campaigns,
+      reviews: reviewsDone,
+      councilSessions: sessionsOpened,
+      governmentDecisions: stats.governmentDecisions,
+    });
+  const sampler = setInterval(sample, 60_000);
   let progress = setInterval(
     () =>
       log(
@@ -368,9 +380,12 @@ export async function runPipeline(opts) {
       councilSessions: sessionIds.length,
       ...stats,
       ...rec.summary(),
+      milestones,
+      timeline: (sample(), timeline),
     };
     throw err;
   } finally {
+    clearInterval(sampler);
     clearInterval(progress);
     if (budget) clearTimeout(budget);
     progress = null;
@@ -392,6 +407,7 @@ export async function runPipeline(opts) {
     retries409: counters.retries409,
     councilSessions: sessionIds.length,
     milestones,
+    timeline: (sample(), timeline),
     reviews: reviewsDone,
     governmentDecisions: stats.governmentDecisions,
     ...rec.summary(),
