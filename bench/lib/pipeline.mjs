@@ -359,6 +359,10 @@ export async function runPipeline(opts) {
       governmentDecisions: stats.governmentDecisions,
     });
   const sampler = setInterval(sample, 60_000);
+  const timelineToNow = () => {
+    sample();
+    return timeline;
+  };
   let progress = setInterval(
     () =>
       log(
@@ -381,7 +385,7 @@ export async function runPipeline(opts) {
       ...stats,
       ...rec.summary(),
       milestones,
-      timeline: (sample(), timeline),
+      timeline: timelineToNow(),
     };
     throw err;
   } finally {
@@ -407,7 +411,7 @@ export async function runPipeline(opts) {
     retries409: counters.retries409,
     councilSessions: sessionIds.length,
     milestones,
-    timeline: (sample(), timeline),
+    timeline: timelineToNow(),
     reviews: reviewsDone,
     governmentDecisions: stats.governmentDecisions,
     ...rec.summary(),

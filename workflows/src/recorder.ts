@@ -12,7 +12,7 @@
  * decision is stored. Workflows started before the patch keep one activity per decision.
  */
 import { condition, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { DecisionEvent, NotificationRequest, Projection, RecordDecisionInput, RecordDecisionResult, SecretBallotRecord, TdktActivities } from '../../libs/contracts/src/index';
+import { projectionKey, type DecisionEvent, type NotificationRequest, type Projection, type RecordDecisionInput, type RecordDecisionResult, type SecretBallotRecord, type TdktActivities } from '../../libs/contracts/src/index';
 
 /** Decisions per recordDecisions activity at most, to keep its input well under Temporal's payload limit. */
 const MAX_BATCH = 50;
@@ -173,15 +173,9 @@ export class DecisionRecorder {
  * nominations and 603 votes), near Temporal's limits as the agenda grows.
  */
 function newestSnapshotsOnly(inputs: RecordDecisionInput[]): RecordDecisionInput[] {
-  const later = new Set<string>();
-  return inputs
-    .reduceRight<RecordDecisionInput[]>((out, input) => {
-      const projections = input.projections.filter((p) => !later.has(`${p.kind}:${p.view.id}`));
-      for (const p of input.projections) later.add(`${p.kind}:${p.view.id}`);
-      out.push({ ...input, projections });
-      return out;
-    }, [])
-    .reverse();
+  const lastCarrier = new Map<string, number>();
+  inputs.forEach((input, i) => input.projections.forEach((p) => lastCarrier.set(projectionKey(p), i)));
+  return inputs.map((input, i) => ({ ...input, projections: input.projections.filter((p) => lastCarrier.get(projectionKey(p)) === i) }));
 }
 
 /** A deep copy, so a recorded snapshot is not changed by later decisions. */

@@ -85,6 +85,11 @@ export type Projection =
   | { kind: 'nomination'; view: NominationView }
   | { kind: 'councilSession'; view: CouncilSessionView };
 
+/** The object a snapshot is of: snapshots with the same key are versions of one read-model row. */
+export function projectionKey(p: Projection): string {
+  return `${p.kind}:${p.view.id}`;
+}
+
 /** A reminder to deliver with the event (in-app inbox and e-mail), rendered and addressed by the activity. */
 export interface NotificationRequest {
   kind: 'REGISTRATION' | 'SELF_ASSESSMENT' | 'AMENDMENT';

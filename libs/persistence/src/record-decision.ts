@@ -5,7 +5,7 @@
  * Snapshots only move forward (version guard), so an old write can never overwrite a newer one.
  */
 import type { DataSource, EntityManager } from 'typeorm';
-import type { NominationView, Projection, RecordDecisionInput, RecordDecisionResult } from '@tdkt/contracts';
+import { projectionKey, type NominationView, type Projection, type RecordDecisionInput, type RecordDecisionResult } from '@tdkt/contracts';
 import { appendAuditEvents } from './audit-chain';
 import { insertNotifications, type NotificationOptions } from './notifications';
 import { syncAwardsOf } from './registry';
@@ -44,7 +44,7 @@ export async function recordDecisions(
 function newestProjections(inputs: RecordDecisionInput[]): Projection[] {
   const newest = new Map<string, Projection>();
   for (const p of inputs.flatMap((i) => i.projections)) {
-    const key = `${p.kind}:${p.view.id}`;
+    const key = projectionKey(p);
     const seen = newest.get(key);
     if (!seen || seen.view.version < p.view.version) newest.set(key, p);
   }
