@@ -423,6 +423,14 @@ function fmt(v) {
   if (Math.abs(v) >= 100) return String(Math.round(v));
   return String(round(v, Math.abs(v) >= 10 ? 1 : 2));
 }
+/** The environment's settings of the worker and the API that shape the figures: WORKER_*, NODE_OPTIONS, CAMPAIGN_START_WAIT_MS. */
+function stackSettings() {
+  return Object.fromEntries(
+    Object.entries(process.env)
+      .filter(([k]) => /^WORKER_|^NODE_OPTIONS$|^CAMPAIGN_START_WAIT_MS$/.test(k))
+      .sort(),
+  );
+}
 function renderTable(rows, headers) {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
   const line = (cells) => `| ${cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
@@ -441,7 +449,8 @@ const report = {
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
   },
-  stack: { api: API, temporal: cfg.TEMPORAL_ADDRESS, database: dbName },
+  // The stack's own settings this run was given (they pass through to its processes), so that a JSON says how its worker ran.
+  stack: { api: API, temporal: cfg.TEMPORAL_ADDRESS, database: dbName, settings: stackSettings() },
   runs: [],
   rows: [],
 };
@@ -467,6 +476,8 @@ try {
     if (await isPortOpen('127.0.0.1', port, 1000))
       throw new Error(`port ${port} (${what} of the bench stack) is in use: stop what listens there or pass another port (see --help)`);
   }
+  const settings = Object.entries(report.stack.settings);
+  if (settings.length) log(`stack settings: ${settings.map(([k, v]) => `${k}=${v}`).join(' ')}`);
   mkdirSync(TMP, { recursive: true });
 
   const temporal = await step('temporal dev server', () =>

@@ -215,6 +215,10 @@ beforeAll(async () => {
     JWT_SECRET: `crash-${randomUUID()}`,
     LOGIN_RATE_LIMIT: '0',
     LOG_LEVEL: 'warn',
+    // The worker process runs two Temporal workers (docs/performance.md, cost 13): every kill below
+    // hits both, and whichever takes a workflow's next task must continue it from its history.
+    WORKER_INSTANCES: '2',
+    WORKER_MAX_CACHED_WORKFLOWS: '100',
   };
   temporal = temporalDevServer({ port: temporalPort, dbFile: join(tmp.path, 't.db') });
   worker = workerProcess(env);
@@ -251,6 +255,7 @@ function step(name: string, fn: () => Promise<void>): void {
 
 describe(`crash safety: cluster ${CLUSTER} ${YEAR} while its processes are killed`, () => {
   step('launches the campaign', async () => {
+    expect(worker.output(50)).toMatch(/with 2 workers of 50 cached workflows each/);
     const res = await post(ADMIN.username, '/campaigns', {
       clusterCode: CLUSTER,
       clusterName: 'Khu vực thi đua các thành phố trực thuộc Trung ương',

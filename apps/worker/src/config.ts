@@ -14,6 +14,14 @@ export interface WorkerConfig {
    */
   maxCachedWorkflows?: number;
   /**
+   * Temporal workers this process runs on the task queue (WORKER_INSTANCES, default 1), each with
+   * its own share of maxCachedWorkflows (which must then be set). The SDK's core walks every cached
+   * run of its worker at each of its inputs (a poll, a completion), so its cost per task grows with
+   * the workflows one worker holds; k workers holding n/k each do about 1/k of that work, on k
+   * threads. Only the first runs activities, so the pool's limit below holds as it is.
+   */
+  instances: number;
+  /**
    * Connections of the worker's Postgres pool (WORKER_DB_POOL_SIZE, default 10). Every activity
    * holds one connection while it runs, so the worker runs at most this many minus one activities
    * at once (one is left for the e-mail dispatcher): the others wait on Temporal's task queue
@@ -33,6 +41,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     taskQueue: env.TEMPORAL_TASK_QUEUE ?? 'tdkt-flow',
     metricsPort: 9464,
     dbPoolSize: 10,
+    instances: 1,
     smtpUrl: env.SMTP_URL ?? '',
     mailFrom: env.MAIL_FROM || 'tdkt-flow <nhac-viec@tdkt-flow.local>',
   };
@@ -46,6 +55,9 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     }
     config.maxCachedWorkflows = Number(cache);
   }
+  config.instances = integerSetting(env, 'WORKER_INSTANCES', 1, 16, 'an integer from 1 to 16') ?? config.instances;
+  if (config.instances > 1 && !config.maxCachedWorkflows)
+    throw new Error('WORKER_INSTANCES above 1 needs WORKER_MAX_CACHED_WORKFLOWS (above 0): the workflows held in all, split between the instances');
   config.dbPoolSize = integerSetting(env, 'WORKER_DB_POOL_SIZE', 2, 100, 'an integer from 2 to 100') ?? config.dbPoolSize;
   if (!/^postgres(ql)?:\/\//.test(config.databaseUrl))
     throw new Error(`DATABASE_URL must be a postgres:// URL, got "${config.databaseUrl}"`);
@@ -61,6 +73,12 @@ function integerSetting(env: NodeJS.ProcessEnv, name: string, min: number, max: 
   if (raw === undefined || raw === '') return undefined;
   if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) throw new Error(`${name} must be ${expected}, got "${raw}"`);
   return Number(raw);
+}
+
+/** The sticky cache of each of the process's workers: the total split evenly, at least 2 (the SDK's minimum). */
+export function cachedWorkflowsPerInstance(config: Pick<WorkerConfig, 'maxCachedWorkflows' | 'instances'>): number | undefined {
+  if (config.maxCachedWorkflows === undefined || config.instances === 1) return config.maxCachedWorkflows;
+  return Math.max(2, Math.ceil(config.maxCachedWorkflows / config.instances));
 }
 
 /** Activities the worker runs at once: one per pooled connection, one connection kept for the e-mail dispatcher. */

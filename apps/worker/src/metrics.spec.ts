@@ -5,7 +5,7 @@
 import type { RecordDecisionInput } from '@tdkt/contracts';
 import { createTestDatabase, type TestDatabase } from '@tdkt/persistence';
 import { createActivities } from './activities';
-import { loadWorkerConfig, maxConcurrentActivities } from './config';
+import { cachedWorkflowsPerInstance, loadWorkerConfig, maxConcurrentActivities } from './config';
 import { startMetricsServer, WorkerMetrics } from './metrics';
 
 jest.setTimeout(30_000);
@@ -88,6 +88,25 @@ describe('worker metrics', () => {
     for (const bad of ['1', '-5', '2.5', 'many', '2000000']) {
       expect(() => loadWorkerConfig({ WORKER_MAX_CACHED_WORKFLOWS: bad })).toThrow(
         new RegExp(`WORKER_MAX_CACHED_WORKFLOWS must be 0 \\(no cache\\) or an integer from 2 to 1000000, got "${bad}"`),
+      );
+    }
+  });
+
+  it('WORKER_INSTANCES: 1 by default; more share WORKER_MAX_CACHED_WORKFLOWS evenly and refuse to start without it', () => {
+    expect(loadWorkerConfig({}).instances).toBe(1);
+    expect(cachedWorkflowsPerInstance(loadWorkerConfig({}))).toBeUndefined();
+    expect(cachedWorkflowsPerInstance(loadWorkerConfig({ WORKER_MAX_CACHED_WORKFLOWS: '12000' }))).toBe(12000);
+    expect(cachedWorkflowsPerInstance(loadWorkerConfig({ WORKER_INSTANCES: '2', WORKER_MAX_CACHED_WORKFLOWS: '12000' }))).toBe(6000);
+    expect(cachedWorkflowsPerInstance(loadWorkerConfig({ WORKER_INSTANCES: '3', WORKER_MAX_CACHED_WORKFLOWS: '100' }))).toBe(34);
+    expect(cachedWorkflowsPerInstance(loadWorkerConfig({ WORKER_INSTANCES: '4', WORKER_MAX_CACHED_WORKFLOWS: '2' }))).toBe(2);
+    for (const cache of [undefined, '0']) {
+      expect(() => loadWorkerConfig({ WORKER_INSTANCES: '2', ...(cache === undefined ? {} : { WORKER_MAX_CACHED_WORKFLOWS: cache }) })).toThrow(
+        /WORKER_INSTANCES above 1 needs WORKER_MAX_CACHED_WORKFLOWS/,
+      );
+    }
+    for (const bad of ['0', '17', 'two', '1.5']) {
+      expect(() => loadWorkerConfig({ WORKER_INSTANCES: bad, WORKER_MAX_CACHED_WORKFLOWS: '100' })).toThrow(
+        new RegExp(`WORKER_INSTANCES must be an integer from 1 to 16, got "${bad.replace('.', '\\.')}"`),
       );
     }
   });

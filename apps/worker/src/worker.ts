@@ -21,6 +21,8 @@ export interface CreateWorkerOptions {
   maxConcurrentActivities?: number;
   /** Counts activity executions and failures (served by main.ts on WORKER_METRICS_PORT). */
   metrics?: WorkerMetrics;
+  /** false: this worker runs workflows only and polls no activity tasks (the extra instances of WORKER_INSTANCES). */
+  runActivities?: boolean;
   /** Tests wrap the activities to inject faults (e.g. a crash right after a write committed). */
   wrapActivities?: (activities: TdktActivities) => TdktActivities;
 }
@@ -32,7 +34,7 @@ export function createWorker(o: CreateWorkerOptions): Promise<Worker> {
     taskQueue: o.taskQueue,
     ...(o.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: o.maxCachedWorkflows } : {}),
     ...(o.maxConcurrentActivities !== undefined ? { maxConcurrentActivityTaskExecutions: o.maxConcurrentActivities } : {}),
-    activities: (o.wrapActivities ?? ((a) => a))(createActivities(o.dataSource, o.metrics)),
+    ...(o.runActivities === false ? {} : { activities: (o.wrapActivities ?? ((a) => a))(createActivities(o.dataSource, o.metrics)) }),
     ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
   });
 }
