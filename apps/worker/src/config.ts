@@ -75,10 +75,9 @@ function integerSetting(env: NodeJS.ProcessEnv, name: string, min: number, max: 
   return Number(raw);
 }
 
-/** The sticky cache of each of the process's workers: the total split evenly, at least 2 (the SDK's minimum). */
+/** The sticky cache of each of the process's workers: the total split evenly, at least 2 (the SDK's minimum); unset and 0 (no cache) as given. */
 export function cachedWorkflowsPerInstance(config: Pick<WorkerConfig, 'maxCachedWorkflows' | 'instances'>): number | undefined {
-  if (config.maxCachedWorkflows === undefined || config.instances === 1) return config.maxCachedWorkflows;
-  return Math.max(2, Math.ceil(config.maxCachedWorkflows / config.instances));
+  return config.maxCachedWorkflows && Math.max(2, Math.ceil(config.maxCachedWorkflows / config.instances));
 }
 
 /** Activities the worker runs at once: one per pooled connection, one connection kept for the e-mail dispatcher. */

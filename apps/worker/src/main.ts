@@ -10,30 +10,33 @@ import { createWorker, WORKFLOWS_PATH } from './worker';
 async function main(): Promise<void> {
   const config = loadWorkerConfig();
   const dataSource = await createDataSource(config.databaseUrl, { poolSize: config.dbPoolSize }).initialize();
-  // One connection per Temporal worker: the SDK refuses two workers of one task queue on one connection.
-  const connections: NativeConnection[] = [];
-  for (let i = 0; i < config.instances; i++) connections.push(await NativeConnection.connect({ address: config.temporalAddress }));
   const metrics = new WorkerMetrics();
-  // Several instances (WORKER_INSTANCES) share one bundle of the workflows; the first alone runs activities.
-  const workflowBundle = config.instances > 1 ? await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH }) : undefined;
+  const cachedPerWorker = cachedWorkflowsPerInstance(config);
+  // The process's Temporal workers (WORKER_INSTANCES) share one bundle of the workflows; the first
+  // alone runs activities. Each has its own connection: the SDK refuses two workers of one task
+  // queue on one connection.
+  const workflowBundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH });
+  const connections: NativeConnection[] = [];
   const workers = [];
   for (let i = 0; i < config.instances; i++) {
+    const connection = await NativeConnection.connect({ address: config.temporalAddress });
+    connections.push(connection);
     workers.push(
       await createWorker({
-        connection: connections[i],
+        connection,
         namespace: config.temporalNamespace,
         taskQueue: config.taskQueue,
         dataSource,
         metrics,
         workflowBundle,
         runActivities: i === 0,
-        maxCachedWorkflows: cachedWorkflowsPerInstance(config),
+        maxCachedWorkflows: cachedPerWorker,
         maxConcurrentActivities: maxConcurrentActivities(config),
       }),
     );
   }
   const metricsServer = config.metricsPort ? await startMetricsServer(metrics, config.metricsPort) : undefined;
-  const instances = config.instances > 1 ? ` with ${config.instances} workers of ${cachedWorkflowsPerInstance(config)} cached workflows each` : '';
+  const instances = config.instances > 1 ? ` with ${config.instances} workers of ${cachedPerWorker} cached workflows each` : '';
   console.log(`[worker] polling task queue "${config.taskQueue}" on ${config.temporalAddress} (namespace ${config.temporalNamespace})${instances}`);
   if (metricsServer) console.log(`[worker] metrics on http://localhost:${metricsServer.port}/metrics`);
   // Reminder e-mails of the outbox go out through SMTP_URL (none: they stay in the outbox and the in-app inbox).
