@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
-import { createTestDatabase, GENESIS_HASH, hashAuditEvent, type TestDatabase } from '@tdkt/persistence';
+import { createTestDatabase, GENESIS_HASH, hashAuditEvent, type ChainedFields, type TestDatabase } from '@tdkt/persistence';
 import { buildDist, ROOT } from '../support/processes';
 
 jest.setTimeout(180_000);
@@ -19,28 +19,33 @@ const EVENTS = 3_000;
 let db: TestDatabase;
 let verify: Verify;
 
+/** The chained fields of the test's event `seq`, as appendEvents hashes them. */
+function fieldsOf(seq: number): ChainedFields {
+  return {
+    seq,
+    eventId: `verify-test#${seq}`,
+    at: new Date(Date.UTC(2026, 11, 1) + seq * 1000).toISOString(),
+    actor: 'vutdkt',
+    role: 'DEPARTMENT_REVIEWER',
+    actorUnitCode: null,
+    action: seq % 2 ? 'REVIEW_APPROVED' : 'COMMENT_ADDED',
+    subjectType: 'NOMINATION',
+    subjectId: `2026:KV-TP-TW:STP-HN`,
+    fromStage: null,
+    toStage: null,
+    reason: `Ý kiến thẩm định số ${seq}: hồ sơ đầy đủ`,
+    requestId: null,
+    data: { n: seq, ghiChú: 'Cờ thi đua ngành Tư pháp' },
+  };
+}
+
 /** Appends `count` chained events the way the writer hashes them (one multi-row INSERT per 1,000). */
 async function appendEvents(ds: DataSource, count: number): Promise<void> {
   let prevHash = GENESIS_HASH;
   for (let seq = 1; seq <= count;) {
     const cols: unknown[][] = Array.from({ length: 16 }, () => []);
     for (const end = Math.min(count, seq + 999); seq <= end; seq++) {
-      const fields = {
-        seq,
-        eventId: `verify-test#${seq}`,
-        at: new Date(Date.UTC(2026, 11, 1) + seq * 1000).toISOString(),
-        actor: 'vutdkt',
-        role: 'DEPARTMENT_REVIEWER' as const,
-        actorUnitCode: null,
-        action: seq % 2 ? 'REVIEW_APPROVED' : 'COMMENT_ADDED',
-        subjectType: 'NOMINATION',
-        subjectId: `2026:KV-TP-TW:STP-HN`,
-        fromStage: null,
-        toStage: null,
-        reason: `Ý kiến thẩm định số ${seq}: hồ sơ đầy đủ`,
-        requestId: null,
-        data: { n: seq, ghiChú: 'Cờ thi đua ngành Tư pháp' },
-      };
+      const fields = fieldsOf(seq);
       const hash = hashAuditEvent(prevHash, fields);
       const row: unknown[] = [
         seq,
@@ -157,28 +162,30 @@ describe('verifyAuditChain on worker threads', () => {
   it('finds an event rewritten with a fresh hash by the link from the event after it, across a range boundary', async () => {
     // The forger recomputes event 2000's own hash, but cannot change what event 2001 points at.
     const [row] = await db.dataSource.query('SELECT prev_hash FROM audit_event WHERE seq = 2000');
-    const forged = hashAuditEvent(row.prev_hash, {
-      seq: 2000,
-      eventId: 'verify-test#2000',
-      at: new Date(Date.UTC(2026, 11, 1) + 2000 * 1000).toISOString(),
-      actor: 'vutdkt',
-      role: 'DEPARTMENT_REVIEWER',
-      actorUnitCode: null,
-      action: 'COMMENT_ADDED',
-      subjectType: 'NOMINATION',
-      subjectId: '2026:KV-TP-TW:STP-HN',
-      fromStage: null,
-      toStage: null,
-      reason: 'Ý kiến đã sửa',
-      requestId: null,
-      data: { n: 2000, ghiChú: 'Cờ thi đua ngành Tư pháp' },
-    });
+    const forged = hashAuditEvent(row.prev_hash, { ...fieldsOf(2000), reason: 'Ý kiến đã sửa' });
     await tamper(db.dataSource, `UPDATE audit_event SET reason = 'Ý kiến đã sửa', hash = '${forged}' WHERE seq = 2000`);
     await expect(verifyEveryWay(db.dataSource)).resolves.toEqual({
       ok: false,
       checked: 2000,
       firstBadSeq: 2001,
       problem: 'prev_hash does not match the previous event',
+    });
+  });
+
+  it('checks from its columns an event whose text Postgres renders otherwise, before calling it changed', async () => {
+    // The verifier hashes the text Postgres builds around `data`; for a year past 9999 it writes
+    // "10000-", where JavaScript (and so the writer's hash) writes "+010000-". Such an event, sound
+    // in the chain, must still verify, and the same event changed must still be found.
+    const [row] = await db.dataSource.query('SELECT prev_hash FROM audit_event WHERE seq = $1', [EVENTS]);
+    const hashed = hashAuditEvent(row.prev_hash, { ...fieldsOf(EVENTS), at: '+010000-01-01T00:00:00.000Z' });
+    await tamper(db.dataSource, `UPDATE audit_event SET at = '10000-01-01T00:00:00Z', hash = '${hashed}' WHERE seq = ${EVENTS}`);
+    await expect(verifyEveryWay(db.dataSource)).resolves.toEqual({ ok: true, checked: EVENTS });
+    await tamper(db.dataSource, `UPDATE audit_event SET actor = 'kiemtra' WHERE seq = ${EVENTS}`);
+    await expect(verifyEveryWay(db.dataSource)).resolves.toEqual({
+      ok: false,
+      checked: EVENTS - 1,
+      firstBadSeq: EVENTS,
+      problem: 'the event was changed after it was recorded',
     });
   });
 });

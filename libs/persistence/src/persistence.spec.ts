@@ -3,6 +3,7 @@ import { types as pgTypes } from 'pg';
 import type { DecisionEvent, NominationView } from '@tdkt/contracts';
 import {
   canonicalJson,
+  CANONICAL_ROW_COLUMNS,
   canonicalRowJson,
   chainedFieldsOfRow,
   createTestDatabase,
@@ -168,6 +169,63 @@ describe('canonicalRowJson (the verifier\'s fast path)', () => {
         ];
         expect(canonicalRowJson(row)).toBe(canonicalJson(chainedFieldsOfRow(row)));
       }
+    }
+  });
+});
+
+describe('the canonical text Postgres builds for the verifier', () => {
+  it('is exactly canonicalJson of the stored fields, for awkward strings and every character', async () => {
+    const everyCharacter: string[] = [];
+    for (let cp = 1; cp <= 0x2ffff; cp++) if (cp < 0xd800 || cp > 0xdfff) everyCharacter.push(String.fromCodePoint(cp));
+    const texts = ['Sở Tư pháp Hà Nội', 'dấu "ngoặc" \\ và \n xuống dòng\t', '\u001f\u007f\u2028', '😀', '', '</script>'];
+    for (let i = 0; i < everyCharacter.length; i += 4096) texts.push(everyCharacter.slice(i, i + 4096).join(''));
+    const rows = texts.flatMap((text, i) =>
+      [true, false].map((nulls, j) => ({
+        seq: 2 * i + j + 1,
+        eventId: `nomination:2025:CUM:${text}#3`,
+        at: new Date(Date.UTC(2025, 11, 31, 16, 59, 59, 999) - i * 86_400_123).toISOString(),
+        actor: text,
+        role: nulls ? null : 'UNIT_OFFICER',
+        actorUnitCode: nulls ? null : 'STP-HN',
+        action: 'REVIEW_RETURNED',
+        subjectType: 'NOMINATION',
+        subjectId: text,
+        fromStage: nulls ? null : 'DEPARTMENT_REVIEW',
+        toStage: nulls ? null : 'AMENDMENT',
+        reason: nulls ? null : text,
+        requestId: nulls ? null : text,
+        data: { z: [1, 2.5, { b: text, a: null }], a: text, 'khóa có dấu': true, n: -0.001 },
+      })),
+    );
+    const runner = db.dataSource.createQueryRunner();
+    try {
+      await runner.query('CREATE TEMP TABLE canonical_check (LIKE audit_event INCLUDING DEFAULTS)');
+      await runner.query(
+        `INSERT INTO canonical_check (seq, event_id, at, actor, role, actor_unit_code, action, subject_type, subject_id, from_stage, to_stage,
+                                      reason, request_id, data, prev_hash, hash)
+         SELECT r.seq, r."eventId", r.at, r.actor, r.role, r."actorUnitCode", r.action, r."subjectType", r."subjectId", r."fromStage",
+                r."toStage", r.reason, r."requestId", r.data, '', ''
+           FROM jsonb_to_recordset($1::jsonb) AS r(seq bigint, "eventId" text, at timestamptz, actor text, role text, "actorUnitCode" text,
+                action text, "subjectType" text, "subjectId" text, "fromStage" text, "toStage" text, reason text, "requestId" text, data jsonb)`,
+        [JSON.stringify(rows)],
+      );
+      // A session in another time zone and date style: the text must not depend on them.
+      await runner.query("SET TIME ZONE 'Asia/Ho_Chi_Minh'; SET DateStyle = 'German'");
+      const built: { head: string; data: unknown; tail: string }[] = await runner.query(
+        `SELECT ${CANONICAL_ROW_COLUMNS} FROM canonical_check ORDER BY seq`,
+      );
+      expect(built).toHaveLength(rows.length);
+      // Where a text differs, the place and a few characters around it (the texts are long).
+      const differences = built.flatMap((r, i) => {
+        const [got, want] = [r.head + canonicalJson(r.data) + r.tail, canonicalJson(rows[i])];
+        let at = 0;
+        while (at < got.length && got[at] === want[at]) at++;
+        return got === want ? [] : [`row ${i}, character ${at}: ${JSON.stringify(got.slice(at - 30, at + 30))} instead of ${JSON.stringify(want.slice(at - 30, at + 30))}`];
+      });
+      expect(differences).toEqual([]);
+    } finally {
+      await runner.query('DROP TABLE IF EXISTS canonical_check; RESET TIME ZONE; RESET DateStyle');
+      await runner.release();
     }
   });
 });
