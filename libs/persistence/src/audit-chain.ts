@@ -73,19 +73,29 @@ export interface AppendedEvent {
   written: boolean;
 }
 
+/** The events of these ids already in the chain (written: false), by event id. */
+export async function storedAuditEvents(tx: EntityManager, eventIds: string[]): Promise<Map<string, AppendedEvent>> {
+  const stored: { event_id: string; seq: string; hash: string; prev_hash: string }[] = await tx.query(
+    'SELECT event_id, seq, hash, prev_hash FROM audit_event WHERE event_id = ANY($1::text[])',
+    [eventIds],
+  );
+  return new Map(stored.map((r) => [r.event_id, { seq: Number(r.seq), hash: r.hash, prevHash: r.prev_hash, written: false }]));
+}
+
 /**
  * Appends events at the head of the chain, in order, in the caller's transaction: the chain's
  * lock, one read of its head, one INSERT each. Idempotent by event id: an event already stored is
  * returned as it is (written: false). The only writer of audit_event, for the worker's decisions
  * (recordDecisions) and for what the API records itself (comments, attachments).
+ *
+ * The lock is held until the transaction ends, so callers append last: everything else the
+ * transaction writes comes before, while other transactions may hold the lock. Whoever holds it
+ * then only appends and commits, and never waits for a row another transaction holds while that
+ * one waits for the lock (no deadlock), and the chain's writers are serialized only for that.
  */
 export async function appendAuditEvents(tx: EntityManager, events: DecisionEvent[]): Promise<AppendedEvent[]> {
   await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
-  const stored: { event_id: string; seq: string; hash: string; prev_hash: string }[] = await tx.query(
-    'SELECT event_id, seq, hash, prev_hash FROM audit_event WHERE event_id = ANY($1::text[])',
-    [events.map((e) => e.eventId)],
-  );
-  const existing = new Map(stored.map((r) => [r.event_id, { seq: Number(r.seq), hash: r.hash, prevHash: r.prev_hash, written: false }]));
+  const existing = await storedAuditEvents(tx, events.map((e) => e.eventId));
   if (events.every((e) => existing.has(e.eventId))) return events.map((e) => existing.get(e.eventId)!);
 
   const last: { seq: string; hash: string }[] = await tx.query('SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1');

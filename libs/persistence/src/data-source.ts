@@ -7,6 +7,7 @@ import { AwardRegistry1764200000000 } from './migrations/1764200000000-award-reg
 import { WorkTools1764300000000 } from './migrations/1764300000000-work-tools';
 import { ReadIndexes1764500000000 } from './migrations/1764500000000-read-indexes';
 import { RegistryTitlesRevocations1764600000000 } from './migrations/1764600000000-registry-titles-revocations';
+import { UserUnitIndex1764700000000 } from './migrations/1764700000000-user-unit-index';
 
 export const MIGRATIONS = [
   InitialSchema1764000000000,
@@ -15,6 +16,7 @@ export const MIGRATIONS = [
   WorkTools1764300000000,
   ReadIndexes1764500000000,
   RegistryTitlesRevocations1764600000000,
+  UserUnitIndex1764700000000,
 ];
 
 /** A TypeORM data source for the given postgres:// URL. The schema comes from migrations only. */

@@ -58,18 +58,25 @@ interface Recipient {
   email: string | null;
 }
 
-/** Who is told: the unit's officers (a sub-unit's: its member unit's), and on escalation the head and the Department. */
+/** The unit's officers, and a sub-unit's: its member unit's (by the index on app_user.unit_code). */
+const OFFICERS_SQL = `SELECT u.username, u.email FROM app_user u
+  WHERE u.active AND 'UNIT_OFFICER' = ANY(u.roles)
+    AND u.unit_code IN (SELECT code FROM unit WHERE code = $1 UNION SELECT parent_code FROM unit WHERE code = $1 AND parent_code IS NOT NULL)`;
+/** On escalation, the cluster's head and the Department's reviewers as well. */
+const ESCALATED_SQL = `${OFFICERS_SQL}
+  UNION SELECT u.username, u.email FROM app_user u
+  WHERE u.active AND 'CLUSTER_HEAD' = ANY(u.roles) AND u.unit_code = (SELECT head_unit_code FROM campaign WHERE id = $2)
+  UNION SELECT u.username, u.email FROM app_user u WHERE u.active AND 'DEPARTMENT_REVIEWER' = ANY(u.roles)`;
+
+/**
+ * Who is told: the unit's officers (a sub-unit's: its member unit's), and on escalation the head
+ * and the Department. A plain reminder looks up the unit's own users by index: it used to scan
+ * every user for each reminder, which a sweep of thousands of units paid once per unit.
+ */
 async function recipientsOf(tx: EntityManager, n: NotificationRequest): Promise<Recipient[]> {
-  const rows: Recipient[] = await tx.query(
-    `SELECT DISTINCT u.username, u.email FROM app_user u
-      WHERE u.active AND (
-        ('UNIT_OFFICER' = ANY(u.roles) AND u.unit_code IN (SELECT code FROM unit WHERE code = $1 UNION SELECT parent_code FROM unit WHERE code = $1 AND parent_code IS NOT NULL))
-        OR ($2 AND 'CLUSTER_HEAD' = ANY(u.roles) AND u.unit_code = (SELECT head_unit_code FROM campaign WHERE id = $3))
-        OR ($2 AND 'DEPARTMENT_REVIEWER' = ANY(u.roles)))
-      ORDER BY u.username`,
-    [n.unitCode, n.escalate, n.campaignId],
-  );
-  return rows;
+  return n.escalate
+    ? tx.query(`${ESCALATED_SQL} ORDER BY username`, [n.unitCode, n.campaignId])
+    : tx.query(`${OFFICERS_SQL} ORDER BY u.username`, [n.unitCode]);
 }
 
 export async function insertNotifications(

@@ -1,6 +1,6 @@
 /** Against a real Postgres database, created and dropped by the test. */
 import { types as pgTypes } from 'pg';
-import type { DecisionEvent, NominationView } from '@tdkt/contracts';
+import type { DecisionEvent, NominationView, NotificationRequest } from '@tdkt/contracts';
 import {
   canonicalJson,
   CANONICAL_ROW_COLUMNS,
@@ -365,5 +365,106 @@ describe('updateReturning', () => {
     const rows = await updateReturning<{ username: string }>(db.dataSource, "UPDATE app_user SET active = true WHERE username = 'admin' RETURNING username");
     expect(rows).toEqual([{ username: 'admin' }]);
     expect(await updateReturning(db.dataSource, "UPDATE app_user SET active = true WHERE username = 'nobody' RETURNING username")).toEqual([]);
+  });
+});
+
+describe('reminders and concurrent writers (after the seed)', () => {
+  const CAMPAIGN = '2022:CUM-THU';
+  const reminder = (unitCode: string, escalate: boolean): NotificationRequest => ({
+    kind: 'REGISTRATION',
+    unitCode,
+    campaignId: CAMPAIGN,
+    deadline: '2022-03-15T10:00:00.000Z',
+    sequence: 1,
+    escalate,
+    workingDaysLate: 2,
+  });
+  const reminderEvent = (n: number): DecisionEvent => ({
+    ...event(n, 'REMINDER_SENT'),
+    eventId: `campaign:${CAMPAIGN}#${n}`,
+    subjectType: 'CAMPAIGN',
+    subjectId: CAMPAIGN,
+    actor: 'system',
+    role: null,
+    actorUnitCode: null,
+  });
+  /** Events after `seq` whose prev_hash is not the hash of the event before (the chain's start was tampered with above). */
+  const brokenLinksAfter = async (seq: number): Promise<number> =>
+    (
+      await db.dataSource.query(
+        'SELECT count(*)::int AS n FROM audit_event b LEFT JOIN audit_event a ON a.seq = b.seq - 1 WHERE b.seq > $1 AND (a.hash IS NULL OR a.hash <> b.prev_hash)',
+        [seq],
+      )
+    )[0].n;
+  const recipients = async (eventId: string): Promise<string[]> =>
+    (await db.dataSource.query('SELECT username FROM notification WHERE event_id = $1 ORDER BY username', [eventId])).map((r: { username: string }) => r.username);
+
+  beforeAll(async () => {
+    await db.dataSource.query(
+      `INSERT INTO campaign (id, year, cluster_code, cluster_name, head_unit_code, deputy_unit_code, member_unit_codes, phase, registration_deadline, view, version, updated_at)
+       VALUES ($1, 2022, 'CUM-THU', 'Cụm thi đua thử', 'STP-HN', NULL, ARRAY['STP-HN'], 'REGISTRATION', '2022-03-15T10:00:00Z', '{}', 1, now())`,
+      [CAMPAIGN],
+    );
+  });
+
+  it("tell a unit's officers (a sub-unit's: its member unit's), and on escalation the cluster head and the Department", async () => {
+    const users: { username: string; roles: string[]; unit_code: string | null }[] = await db.dataSource.query(
+      'SELECT username, roles, unit_code FROM app_user WHERE active',
+    );
+    const [sub]: { code: string; parent_code: string }[] = await db.dataSource.query('SELECT code, parent_code FROM unit WHERE parent_code IS NOT NULL ORDER BY code LIMIT 1');
+    const officersOf = (...units: string[]) => users.filter((u) => u.roles.includes('UNIT_OFFICER') && units.includes(u.unit_code ?? '')).map((u) => u.username);
+    const escalation = users
+      .filter((u) => (u.roles.includes('CLUSTER_HEAD') && u.unit_code === 'STP-HN') || u.roles.includes('DEPARTMENT_REVIEWER'))
+      .map((u) => u.username);
+    const cases: [NotificationRequest, string[]][] = [
+      [reminder('STP-HN', false), officersOf('STP-HN')],
+      [reminder('STP-HN', true), [...officersOf('STP-HN'), ...escalation]],
+      [reminder(sub.code, false), officersOf(sub.code, sub.parent_code)],
+    ];
+    for (const [i, [request, expected]] of cases.entries()) {
+      const [written] = await recordDecisions(db.dataSource, [{ event: reminderEvent(500 + i), projections: [], notifications: [request] }]);
+      expect(written.written).toBe(true);
+      expect(expected.length).toBeGreaterThan(0);
+      expect(await recipients(`campaign:${CAMPAIGN}#${500 + i}`)).toEqual([...new Set(expected)].sort());
+    }
+  });
+
+  it('lets batches that touch the same rows in opposite orders run at once: no deadlock, one consecutive chain', async () => {
+    const other = '2022:KV-TP-TW:STP-HCM';
+    const view = (id: string, version: number): NominationView => ({ ...nominationView(version, 'DEPARTMENT_REVIEW'), id, unitCode: id.split(':')[2] });
+    const [before] = await db.dataSource.query('SELECT max(seq)::int AS seq FROM audit_event');
+    const batches = Array.from({ length: 16 }, (_, i) => {
+      const ids = i % 2 ? [NOMINATION_ID, other] : [other, NOMINATION_ID];
+      return recordDecisions(db.dataSource, [
+        {
+          event: { ...event(600 + i, 'REVIEW_APPROVED'), eventId: `concurrent#${i}` },
+          projections: ids.map((id) => ({ kind: 'nomination' as const, view: view(id, 600 + i) })),
+          notifications: [reminder('STP-HN', false)],
+        },
+      ]);
+    });
+    const results = (await Promise.all(batches)).flat();
+    expect(results.every((r) => r.written)).toBe(true);
+    expect(results.map((r) => r.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 16 }, (_, i) => before.seq + 1 + i));
+    const rows = await db.dataSource.query('SELECT id, version FROM nomination WHERE id = ANY($1) ORDER BY id', [[NOMINATION_ID, other]]);
+    expect(rows).toEqual([
+      { id: other, version: 615 },
+      { id: NOMINATION_ID, version: 615 },
+    ]);
+    await expect(brokenLinksAfter(before.seq)).resolves.toBe(0);
+  });
+
+  it('writes a batch and its reminders once when it is retried while its first attempt still runs', async () => {
+    const batch = [{ event: reminderEvent(700), projections: [], notifications: [reminder('STP-HN', true)] }];
+    const [first, second] = await Promise.all([recordDecisions(db.dataSource, batch), recordDecisions(db.dataSource, batch)]);
+    expect([first[0].written, second[0].written].sort()).toEqual([false, true]);
+    expect(first[0].seq).toBe(second[0].seq);
+    const [{ events }] = await db.dataSource.query('SELECT count(*)::int AS events FROM audit_event WHERE event_id = $1', [batch[0].event.eventId]);
+    const [{ outbox }] = await db.dataSource.query('SELECT count(*)::int AS outbox FROM email_outbox WHERE event_id = $1', [batch[0].event.eventId]);
+    const told = await recipients(batch[0].event.eventId);
+    expect(events).toBe(1);
+    expect(told.length).toBeGreaterThan(1);
+    expect(outbox).toBe(told.length);
+    await expect(brokenLinksAfter(first[0].seq - 1)).resolves.toBe(0);
   });
 });

@@ -6,7 +6,7 @@
  */
 import type { DataSource, EntityManager } from 'typeorm';
 import { projectionKey, type NominationView, type Projection, type RecordDecisionInput, type RecordDecisionResult } from '@tdkt/contracts';
-import { appendAuditEvents } from './audit-chain';
+import { appendAuditEvents, storedAuditEvents } from './audit-chain';
 import { insertNotifications, type NotificationOptions } from './notifications';
 import { syncAwardsOf } from './registry';
 
@@ -20,6 +20,13 @@ export async function recordDecision(dataSource: DataSource, input: RecordDecisi
  * of the chain's head, one commit. Events are appended in the given order; of the snapshots of
  * one object only the newest is applied (the version guard would skip the older ones anyway).
  * Idempotent per event: a retried batch finds its events and writes nothing twice.
+ *
+ * The snapshots, notifications and ballots are written first and the events appended last, so
+ * the chain's lock is held only for the append and the commit (see appendAuditEvents): while one
+ * batch appends, the others do the rest of their work. Snapshots are applied in the order of
+ * their key, so that two batches touching the same rows lock them in the same order. A batch
+ * retried while its first attempt still runs finds the events under the lock (written: false);
+ * what it wrote before is the same rows again, which the version guard and ON CONFLICT keep once.
  */
 export async function recordDecisions(
   dataSource: DataSource,
@@ -28,19 +35,20 @@ export async function recordDecisions(
 ): Promise<RecordDecisionResult[]> {
   if (inputs.length === 0) return [];
   return dataSource.transaction(async (tx) => {
-    const appended = await appendAuditEvents(tx, inputs.map((i) => i.event));
-    const fresh = inputs.filter((_, k) => appended[k].written);
+    const stored = await storedAuditEvents(tx, inputs.map((i) => i.event.eventId));
+    const fresh = inputs.filter((i) => !stored.has(i.event.eventId));
     for (const projection of newestProjections(fresh)) await applyProjection(tx, projection);
     for (const input of fresh) {
       const at = new Date(input.event.at).toISOString();
       if (input.notifications?.length) await insertNotifications(tx, input.event.eventId, at, input.notifications, options);
       if (input.ballot) await storeBallot(tx, input.ballot);
     }
+    const appended = fresh.length === 0 ? inputs.map((i) => stored.get(i.event.eventId)!) : await appendAuditEvents(tx, inputs.map((i) => i.event));
     return appended.map(({ seq, hash, written }) => ({ seq, hash, written }));
   });
 }
 
-/** Of the snapshots of each object in a batch, the one with the highest version, in first-seen order. */
+/** Of the snapshots of each object in a batch, the one with the highest version, in the order of their keys. */
 function newestProjections(inputs: RecordDecisionInput[]): Projection[] {
   const newest = new Map<string, Projection>();
   for (const p of inputs.flatMap((i) => i.projections)) {
@@ -48,7 +56,7 @@ function newestProjections(inputs: RecordDecisionInput[]): Projection[] {
     const seen = newest.get(key);
     if (!seen || seen.view.version < p.view.version) newest.set(key, p);
   }
-  return [...newest.values()];
+  return [...newest.keys()].sort().map((key) => newest.get(key)!);
 }
 
 /** A secret ballot: two tables with nothing in common but the campaign and round, who voted and what was chosen. */

@@ -15,7 +15,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { DecisionEvent, NominationView } from '@tdkt/contracts';
 import { TITLE_NAMES_VI, toVietnamDate, type Actor, type Title } from '@tdkt/domain';
-import { appendAuditEvents, AUDIT_CHAIN_LOCK } from './audit-chain';
+import { appendAuditEvents } from './audit-chain';
 
 type Queryable = Pick<EntityManager, 'query'>;
 
@@ -353,8 +353,8 @@ export type RevokeAwardResult =
  */
 export async function revokeAward(dataSource: DataSource, id: number, input: RevokeAwardInput, actor: Actor & { role: string | null }): Promise<RevokeAwardResult> {
   return dataSource.transaction(async (tx) => {
-    // The chain's lock first, as recordDecision takes it before it touches an award.
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
+    // The award's row first, the chain's lock last (appendAuditEvents below), as in every writer
+    // of the chain: whoever holds the lock never waits for a row.
     const [row] = await tx.query(`SELECT ${AWARD_COLUMNS} FROM award a WHERE a.id = $1 FOR UPDATE`, [id]);
     if (!row) return { outcome: 'NOT_FOUND', message: `award ${id} not found` };
     if (row.revoked_at) return { outcome: 'CONFLICT', message: `award ${id} was already revoked on ${new Date(row.revoked_at).toISOString()}: ${row.revoked_reason}` };

@@ -190,6 +190,12 @@ export class DossierService {
     const role = ATTACHMENT_ROLES.find((r) => actor.roles.includes(r)) ?? null;
     await this.dataSource.transaction(async (tx) => {
       const eventId = `attachment:${attachmentId}`;
+      // The row first, the event last: the chain's lock is taken last in every transaction (ADR 0009).
+      await tx.query(
+        `INSERT INTO nomination_attachment (id, nomination_id, file_name, content_type, kind, size_bytes, sha256, uploaded_by, uploaded_at, audit_event_id)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8, now(), $9)`,
+        [attachmentId, id, fileName, type.mime, type.kind, bytes.length, sha256, actor.username, eventId],
+      );
       await appendAuditEvent(
         tx,
         this.event(eventId, 'ATTACHMENT_ADDED', nomination, actor, role, fileName, requestId, {
@@ -200,11 +206,6 @@ export class DossierService {
           kind: type.kind,
           sha256,
         }),
-      );
-      await tx.query(
-        `INSERT INTO nomination_attachment (id, nomination_id, file_name, content_type, kind, size_bytes, sha256, uploaded_by, uploaded_at, audit_event_id)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8, now(), $9)`,
-        [attachmentId, id, fileName, type.mime, type.kind, bytes.length, sha256, actor.username, eventId],
       );
     });
     return this.attachment(id, attachmentId);
