@@ -43,7 +43,7 @@ export async function recordDecisions(
       if (input.notifications?.length) await insertNotifications(tx, input.event.eventId, at, input.notifications, options);
       if (input.ballot) await storeBallot(tx, input.ballot);
     }
-    const appended = fresh.length === 0 ? inputs.map((i) => stored.get(i.event.eventId)!) : await appendAuditEvents(tx, inputs.map((i) => i.event));
+    const appended = await appendAuditEvents(tx, inputs.map((i) => i.event));
     return appended.map(({ seq, hash, written }) => ({ seq, hash, written }));
   });
 }
