@@ -56,7 +56,7 @@ const OPTIONS = {
   'ceiling-events': {
     env: 'BENCH_CEILING_EVENTS',
     def: '3000',
-    help: "events written through recordDecision by 10 concurrent writers to find the audit writer's ceiling (0: skip)",
+    help: "events written through recordDecision by 10 concurrent writers to find the audit writer's ceiling, and /10 reminder rounds of 10 units (0: skip)",
   },
   'council-batch': { env: 'BENCH_COUNCIL_BATCH', def: '50', help: 'nominations per council session' },
   'floor-updates': {
@@ -746,6 +746,14 @@ try {
           fmt(c.batched.eventsPerSecond),
           `≥ ${fmt(needed)} (100 nom/s)`,
           gapAtLeast(c.batched.eventsPerSecond, needed),
+        ]);
+      if (c.reminderRounds)
+        rows.push([
+          '4 audit',
+          `reminder rounds written, rounds/s (${c.reminderRounds.writers} writers, 10 reminders a round: the sweep's writes alone)`,
+          fmt(c.reminderRounds.roundsPerSecond),
+          '≥ 17 (1,000 in 60 s)',
+          gapAtLeast(c.reminderRounds.roundsPerSecond, 1000 / 60),
         ]);
     }
     rows.push([

@@ -4,6 +4,7 @@
 // Loads the compiled product code from dist/ (the bench builds it first).
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { insertLateUnits } from './sweep.mjs';
 import { nowMs } from './util.mjs';
 
 /** opts: { root, databaseUrl, syntheticEvents, ceilingEvents, ceilingWriters, log } */
@@ -25,6 +26,9 @@ export async function runAudit(opts) {
     // as a busy workflow's recorder sends them.
     if (ceiling && persistence.recordDecisions)
       ceiling.batched = await recordDecisionCeiling(opts, persistence, opts.ceilingEvents, 10, 10);
+    // The reminder sweep's writes without the engine: a campaign's round of 10 reminders a
+    // transaction, as many writers as the worker runs activities (its pool of 10, minus one).
+    if (ceiling && persistence.recordDecisions) ceiling.reminderRounds = await reminderRoundsCeiling(opts, persistence, Math.ceil(opts.ceilingEvents / 10), 9);
     const [{ count: total }] = await dataSource.query('SELECT count(*)::int AS count FROM audit_event');
     opts.log(`audit: verifying ${total} events`);
     const started = nowMs();
@@ -158,6 +162,85 @@ async function recordDecisionCeiling(opts, persistence, count, writers, batch = 
       `audit: recordDecision${batch > 1 ? `s (${batch} a batch)` : ''} ceiling ${Math.round(count / seconds)} events/s (${writers} writers)`,
     );
     return { events: count, writers, batch, seconds, eventsPerSecond: count / seconds };
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+/**
+ * The reminder sweep's database work alone: `rounds` campaigns of 10 late units, each campaign's
+ * round written as the campaign workflow writes it (one recordDecisions of 10 REMINDER_SENT
+ * events, each with its reminder: the unit's name, its officers, an inbox and an outbox row; and
+ * the campaign's snapshot), by `writers` concurrent writers. 1,000 rounds is the write load of
+ * the sweep of 10,000 units; what the sweep takes beyond this is the engine's and the worker's.
+ */
+let reminderRoundsRuns = 0; // one per size of a bench run: their units apart
+
+async function reminderRoundsCeiling(opts, persistence, rounds, writers) {
+  const require = createRequire(path.join(opts.root, 'package.json'));
+  const { hashPassword } = require(path.join(opts.root, 'dist', 'libs', 'persistence', 'src', 'passwords.js'));
+  const dataSource = await persistence.createDataSource(opts.databaseUrl, { poolSize: writers }).initialize();
+  const tag = `CEIL-${opts.runId}-${++reminderRoundsRuns}`;
+  const campaigns = Array.from({ length: rounds }, (_, c) => {
+    const code = `${tag}-C${String(c).padStart(5, '0')}`;
+    return { id: `2041:${code}`, code, units: Array.from({ length: 10 }, (_, u) => `${code}-U${u}`) };
+  });
+  const now = new Date().toISOString();
+  const deadline = new Date(Date.now() - 3 * 86_400_000).toISOString();
+  const view = (c, version) => ({
+    id: c.id,
+    year: 2041,
+    clusterCode: c.code,
+    clusterName: `Cụm nhắc việc thử tải ${c.code}`,
+    headUnitCode: c.units[0],
+    deputyUnitCode: c.units[1],
+    registrationDeadline: deadline,
+    ruleSet: { id: 'bench', version: 1 },
+    phase: 'SELF_ASSESSMENT',
+    members: c.units.map((unitCode) => ({ unitCode, registeredAt: null, targetTitles: [], remindersSent: 1, selfAssessedAt: null, lastReminderAt: now })),
+    subUnits: [],
+    vote: null,
+    startedAt: deadline,
+    updatedAt: now,
+    version,
+  });
+  const round = (c) =>
+    c.units.map((unitCode, u) => ({
+      event: {
+        eventId: `campaign:${c.id}#${2 + u}`,
+        at: now,
+        subjectType: 'CAMPAIGN',
+        subjectId: c.id,
+        actor: 'system',
+        role: null,
+        actorUnitCode: null,
+        action: 'REMINDER_SENT',
+        fromStage: 'SELF_ASSESSMENT',
+        toStage: 'SELF_ASSESSMENT',
+        reason: null,
+        requestId: null,
+        data: { kind: 'REGISTRATION', unitCode, sequence: 1, escalate: false, workingDaysLate: 3 },
+      },
+      projections: [{ kind: 'campaign', view: view(c, 2 + u) }],
+      notifications: [{ kind: 'REGISTRATION', unitCode, campaignId: c.id, deadline, sequence: 1, escalate: false, workingDaysLate: 3 }],
+    }));
+  try {
+    await insertLateUnits((sql, params) => dataSource.query(sql, params), campaigns.flatMap((c) => c.units), await hashPassword(`${tag}-nobody`));
+    let next = 0;
+    const started = nowMs();
+    const cpu = process.cpuUsage();
+    await Promise.all(
+      Array.from({ length: writers }, async () => {
+        while (next < rounds) await persistence.recordDecisions(dataSource, round(campaigns[next++]));
+      }),
+    );
+    const seconds = (nowMs() - started) / 1000;
+    const { user, system } = process.cpuUsage(cpu);
+    const [{ told }] = await dataSource.query('SELECT count(*)::int AS told FROM email_outbox WHERE event_id LIKE $1', [`campaign:2041:${tag}-%`]);
+    if (told !== rounds * 10) throw new Error(`reminder rounds: ${told} e-mails queued for ${rounds * 10} reminders`);
+    const writerCpuSeconds = (user + system) / 1e6;
+    opts.log(`audit: reminder rounds ceiling ${(rounds / seconds).toFixed(1)} rounds/s, ${rounds} in ${seconds.toFixed(1)}s (${writers} writers, ${writerCpuSeconds.toFixed(1)} CPU s in this process)`);
+    return { rounds, remindersPerRound: 10, writers, seconds, roundsPerSecond: rounds / seconds, writerCpuSeconds };
   } finally {
     await dataSource.destroy();
   }

@@ -33,6 +33,25 @@ const CLUSTER_SIZE = 10;
 const INSERT_BATCH = 5_000;
 
 /**
+ * Units with one UNIT_OFFICER each (the reminders' recipient, with an e-mail address), written
+ * with multi-row INSERTs: the sweep's late units, and the reminder rounds of the audit scenario.
+ * `query(sql, params)` is a pg client's or a TypeORM data source's.
+ */
+export async function insertLateUnits(query, codes, passwordHash) {
+  for (let i = 0; i < codes.length; i += INSERT_BATCH) {
+    const slice = codes.slice(i, i + INSERT_BATCH);
+    await query(`INSERT INTO unit (code, name, kind) SELECT code, 'Đơn vị nhắc việc thử tải ' || code, 'OTHER' FROM unnest($1::text[]) AS code`, [slice]);
+    await query(
+      `INSERT INTO app_user (username, password_hash, full_name, roles, unit_code, email)
+       SELECT 'officer.' || lower(code), $2, 'Cán bộ thi đua ' || code, ARRAY['UNIT_OFFICER'], code,
+              'officer.' || lower(code) || '@bench.tdkt-flow.local'
+         FROM unnest($1::text[]) AS code`,
+      [slice, passwordHash],
+    );
+  }
+}
+
+/**
  * opts: { root, temporalAddress, namespace, taskQueue, databaseUrl, units, year, adminUsername,
  *         stopWorker: async () => void, startWorker: () => ChildProcess (spawns the worker),
  *         cpu: { snapshot, delta }, startConcurrency, pollMs, progressMs, timeoutMs, stallMs, log }
@@ -76,20 +95,7 @@ export async function runSweep(opts) {
     if (existing > 0) throw new Error(`sweep: the database already has campaigns of ${year}`);
     let t = nowMs();
     const passwordHash = await hashPassword(`Sweep-${randomUUID()}`); // nobody logs in as these users
-    for (let i = 0; i < allUnits.length; i += INSERT_BATCH) {
-      const codes = allUnits.slice(i, i + INSERT_BATCH);
-      await db.query(
-        `INSERT INTO unit (code, name, kind) SELECT code, 'Đơn vị nhắc việc thử tải ' || code, 'OTHER' FROM unnest($1::text[]) AS code`,
-        [codes],
-      );
-      await db.query(
-        `INSERT INTO app_user (username, password_hash, full_name, roles, unit_code, email)
-         SELECT 'officer.' || lower(code), $2, 'Cán bộ thi đua ' || code, ARRAY['UNIT_OFFICER'], code,
-                'officer.' || lower(code) || '@bench.tdkt-flow.local'
-           FROM unnest($1::text[]) AS code`,
-        [codes, passwordHash],
-      );
-    }
+    await insertLateUnits((sql, params) => db.query(sql, params), allUnits, passwordHash);
     result.setupSeconds = (nowMs() - t) / 1000;
     opts.log(`sweep: ${allUnits.length} units and ${allUnits.length} unit officers inserted in ${result.setupSeconds.toFixed(1)}s`);
 

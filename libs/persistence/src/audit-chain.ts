@@ -84,16 +84,19 @@ export async function storedAuditEvents(tx: EntityManager, eventIds: string[]): 
 
 /**
  * Appends events at the head of the chain, in order, in the caller's transaction: the chain's
- * lock, one read of its head, one INSERT each. Idempotent by event id: an event already stored is
- * returned as it is (written: false). The only writer of audit_event, for the worker's decisions
- * (recordDecisions) and for what the API records itself (comments, attachments).
+ * lock, one read of its head, one INSERT of all the new events. Idempotent by event id: an event
+ * already stored is returned as it is (written: false). The only writer of audit_event, for the
+ * worker's decisions (recordDecisions) and for what the API records itself (comments, attachments).
  *
  * The lock is held until the transaction ends, so callers append last: everything else the
  * transaction writes comes before, while other transactions may hold the lock. Whoever holds it
  * then only appends and commits, and never waits for a row another transaction holds while that
  * one waits for the lock (no deadlock), and the chain's writers are serialized only for that.
+ * The hashes are computed before the lock is asked for where they can be: only the head is read
+ * under it, and the events' rows go in one statement.
  */
 export async function appendAuditEvents(tx: EntityManager, events: DecisionEvent[]): Promise<AppendedEvent[]> {
+  const prepared = events.map(chainedFieldsOf);
   await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
   const existing = await storedAuditEvents(tx, events.map((e) => e.eventId));
   if (events.every((e) => existing.has(e.eventId))) return events.map((e) => existing.get(e.eventId)!);
@@ -102,27 +105,29 @@ export async function appendAuditEvents(tx: EntityManager, events: DecisionEvent
   let seq = last.length ? Number(last[0].seq) : 0;
   let prevHash = last.length ? last[0].hash : GENESIS_HASH;
   const results: AppendedEvent[] = [];
-  for (const event of events) {
-    const found = existing.get(event.eventId);
+  const rows: AuditEventRow[] = [];
+  for (const fields of prepared) {
+    const found = existing.get(fields.eventId);
     if (found) {
       results.push(found);
       continue;
     }
     seq += 1;
-    const hash = await insertEvent(tx, event, seq, prevHash);
+    const chained = { ...fields, seq };
+    const hash = hashAuditEvent(prevHash, chained);
+    rows.push(rowOf(chained, prevHash, hash));
     results.push({ seq, hash, prevHash, written: true });
     prevHash = hash;
   }
+  for (let i = 0; i < rows.length; i += INSERT_ROWS) await insertEvents(tx, rows.slice(i, i + INSERT_ROWS));
   return results;
 }
 
-/** Inserts one event at `seq` after `prevHash`; returns its hash. */
-async function insertEvent(tx: EntityManager, event: DecisionEvent, seq: number, prevHash: string): Promise<string> {
-  const at = new Date(event.at).toISOString();
-  const fields = {
-    seq,
+/** An event's hashed fields without its place in the chain (seq). */
+function chainedFieldsOf(event: DecisionEvent): Omit<ChainedFields, 'seq'> {
+  return {
     eventId: event.eventId,
-    at,
+    at: new Date(event.at).toISOString(),
     actor: event.actor,
     role: event.role,
     actorUnitCode: event.actorUnitCode,
@@ -135,31 +140,67 @@ async function insertEvent(tx: EntityManager, event: DecisionEvent, seq: number,
     requestId: event.requestId,
     data: event.data ?? {},
   };
-  const hash = hashAuditEvent(prevHash, fields);
+}
+
+/** An audit_event row as insertEvents gives it to Postgres (snake_case, the columns' names). */
+interface AuditEventRow {
+  seq: number;
+  event_id: string;
+  at: string;
+  actor: string;
+  role: string | null;
+  actor_unit_code: string | null;
+  action: string;
+  subject_type: string;
+  subject_id: string;
+  from_stage: string | null;
+  to_stage: string | null;
+  reason: string | null;
+  request_id: string | null;
+  data: Record<string, unknown>;
+  prev_hash: string;
+  hash: string;
+}
+
+function rowOf(f: ChainedFields, prevHash: string, hash: string): AuditEventRow {
+  return {
+    seq: f.seq,
+    event_id: f.eventId,
+    at: f.at,
+    actor: f.actor,
+    role: f.role ?? null,
+    actor_unit_code: f.actorUnitCode ?? null,
+    action: f.action,
+    subject_type: f.subjectType,
+    subject_id: f.subjectId,
+    from_stage: f.fromStage ?? null,
+    to_stage: f.toStage ?? null,
+    reason: f.reason ?? null,
+    request_id: f.requestId ?? null,
+    data: f.data ?? {},
+    prev_hash: prevHash,
+    hash,
+  };
+}
+
+/** Rows per INSERT: a council sitting's batch can hold hundreds of events; its JSON stays a few MB. */
+const INSERT_ROWS = 1000;
+
+/**
+ * One INSERT for many events: their rows as one JSON array, which Postgres turns into rows
+ * (jsonb_to_recordset), in the array's order. The same columns and types as one row at a time.
+ */
+async function insertEvents(tx: EntityManager, rows: AuditEventRow[]): Promise<void> {
   await tx.query(
     `INSERT INTO audit_event (seq, event_id, at, actor, role, actor_unit_code, action, subject_type, subject_id,
                               from_stage, to_stage, reason, request_id, data, prev_hash, hash, recorded_at)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16, now())`,
-    [
-      seq,
-      fields.eventId,
-      at,
-      fields.actor,
-      fields.role,
-      fields.actorUnitCode,
-      fields.action,
-      fields.subjectType,
-      fields.subjectId,
-      fields.fromStage,
-      fields.toStage,
-      fields.reason,
-      fields.requestId,
-      JSON.stringify(fields.data),
-      prevHash,
-      hash,
-    ],
+     SELECT seq, event_id, at, actor, role, actor_unit_code, action, subject_type, subject_id,
+            from_stage, to_stage, reason, request_id, data, prev_hash, hash, now()
+     FROM jsonb_to_recordset($1::jsonb) AS r(seq bigint, event_id text, at timestamptz, actor text, role text,
+          actor_unit_code text, action text, subject_type text, subject_id text, from_stage text, to_stage text,
+          reason text, request_id text, data jsonb, prev_hash text, hash text)`,
+    [JSON.stringify(rows)],
   );
-  return hash;
 }
 
 export interface VerifyResult {

@@ -54,55 +54,96 @@ export function renderReminder(
 }
 
 interface Recipient {
+  /** Which reminder of the batch (its index) this recipient is told of. */
+  i: number;
   username: string;
   email: string | null;
 }
 
-/** The unit's officers, and a sub-unit's: its member unit's (by the index on app_user.unit_code). */
-const OFFICERS_SQL = `SELECT u.username, u.email FROM app_user u
-  WHERE u.active AND 'UNIT_OFFICER' = ANY(u.roles)
-    AND u.unit_code IN (SELECT code FROM unit WHERE code = $1 UNION SELECT parent_code FROM unit WHERE code = $1 AND parent_code IS NOT NULL)`;
-/** On escalation, the cluster's head and the Department's reviewers as well. */
-const ESCALATED_SQL = `${OFFICERS_SQL}
-  UNION SELECT u.username, u.email FROM app_user u
-  WHERE u.active AND 'CLUSTER_HEAD' = ANY(u.roles) AND u.unit_code = (SELECT head_unit_code FROM campaign WHERE id = $2)
-  UNION SELECT u.username, u.email FROM app_user u WHERE u.active AND 'DEPARTMENT_REVIEWER' = ANY(u.roles)`;
-
 /**
- * Who is told: the unit's officers (a sub-unit's: its member unit's), and on escalation the head
- * and the Department. A plain reminder looks up the unit's own users by index: it used to scan
- * every user for each reminder, which a sweep of thousands of units paid once per unit.
+ * Who is told of each reminder of a batch, in one query: the unit's officers (a sub-unit's: its
+ * member unit's), and on escalation the cluster's head and the Department's reviewers as well.
+ * The officers are found by the index on app_user.unit_code; the escalation's arms only for the
+ * reminders that escalate. Ordered by reminder, then username.
  */
-async function recipientsOf(tx: EntityManager, n: NotificationRequest): Promise<Recipient[]> {
-  return n.escalate
-    ? tx.query(`${ESCALATED_SQL} ORDER BY username`, [n.unitCode, n.campaignId])
-    : tx.query(`${OFFICERS_SQL} ORDER BY u.username`, [n.unitCode]);
+const RECIPIENTS_SQL = `
+  WITH req AS (SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::boolean[]) AS r(i, unit_code, campaign_id, escalate)),
+  target AS (
+    SELECT req.i, x.code FROM req JOIN unit un ON un.code = req.unit_code
+    CROSS JOIN LATERAL (VALUES (un.code), (un.parent_code)) AS x(code) WHERE x.code IS NOT NULL)
+  SELECT t.i, u.username, u.email FROM target t
+    JOIN app_user u ON u.unit_code = t.code AND u.active AND 'UNIT_OFFICER' = ANY(u.roles)
+  UNION
+  SELECT req.i, u.username, u.email FROM req JOIN campaign c ON c.id = req.campaign_id
+    JOIN app_user u ON u.unit_code = c.head_unit_code AND u.active AND 'CLUSTER_HEAD' = ANY(u.roles)
+    WHERE req.escalate
+  UNION
+  SELECT req.i, u.username, u.email FROM req JOIN app_user u ON u.active AND 'DEPARTMENT_REVIEWER' = ANY(u.roles)
+    WHERE req.escalate
+  ORDER BY 1, 2`;
+
+/** The reminders of one audit event: told with it, in its transaction. */
+export interface EventReminders {
+  eventId: string;
+  /** ISO instant of the event: the reminders' date. */
+  at: string;
+  requests: NotificationRequest[];
 }
 
-export async function insertNotifications(
-  tx: EntityManager,
-  eventId: string,
-  at: string,
-  requests: NotificationRequest[],
-  options: NotificationOptions,
-): Promise<void> {
-  for (const n of requests) {
-    const [unit] = await tx.query('SELECT name FROM unit WHERE code = $1', [n.unitCode]);
-    const [campaign] = await tx.query('SELECT cluster_name FROM campaign WHERE id = $1', [n.campaignId]);
-    const text = renderReminder(n, { unitName: unit?.name ?? n.unitCode, clusterName: campaign?.cluster_name ?? n.campaignId, appUrl: options.appUrl, at });
-    for (const r of await recipientsOf(tx, n)) {
-      await tx.query(
-        `INSERT INTO notification (event_id, username, unit_code, kind, subject, body, link, created_at)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT (event_id, username) DO NOTHING`,
-        [eventId, r.username, n.unitCode, n.kind, text.subject, text.body, text.link, at],
-      );
-      if (!r.email) continue;
-      const messageId = `<${createHash('sha256').update(`${eventId}|${r.username}`).digest('hex').slice(0, 32)}@${options.mailDomain ?? 'tdkt-flow.local'}>`;
-      await tx.query(
-        `INSERT INTO email_outbox (event_id, username, recipient, subject, body, message_id)
-         VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT (event_id, username) DO NOTHING`,
-        [eventId, r.username, r.email, text.subject, text.body, messageId],
-      );
-    }
+/**
+ * The inbox and outbox rows of a batch's reminders in a fixed number of statements, whatever the
+ * batch holds: the units' and clusters' names, the recipients, then one INSERT per table. A sweep
+ * records ten reminders a batch; one at a time, that was five statements and more per reminder.
+ */
+export async function insertNotifications(tx: EntityManager, items: EventReminders[], options: NotificationOptions): Promise<void> {
+  const reminders = items.flatMap(({ eventId, at, requests }) => requests.map((n) => ({ eventId, at, n })));
+  if (reminders.length === 0) return;
+  const unitNames = await namesBy(tx, 'SELECT code AS key, name FROM unit WHERE code = ANY($1::text[])', reminders.map((r) => r.n.unitCode));
+  const clusterNames = await namesBy(tx, 'SELECT id AS key, cluster_name AS name FROM campaign WHERE id = ANY($1::text[])', reminders.map((r) => r.n.campaignId));
+  const recipients: Recipient[] = await tx.query(RECIPIENTS_SQL, [
+    reminders.map((_, i) => i),
+    reminders.map((r) => r.n.unitCode),
+    reminders.map((r) => r.n.campaignId),
+    reminders.map((r) => r.n.escalate),
+  ]);
+  const texts = reminders.map(({ n, at }) =>
+    renderReminder(n, { unitName: unitNames.get(n.unitCode) ?? n.unitCode, clusterName: clusterNames.get(n.campaignId) ?? n.campaignId, appUrl: options.appUrl, at }),
+  );
+  const inbox = recipients.map(({ i, username }) => {
+    const { eventId, at, n } = reminders[i];
+    return { event_id: eventId, username, unit_code: n.unitCode, kind: n.kind, subject: texts[i].subject, body: texts[i].body, link: texts[i].link, created_at: at };
+  });
+  const outbox = recipients
+    .filter((r) => r.email)
+    .map(({ i, username, email }) => {
+      const { eventId } = reminders[i];
+      const messageId = `<${createHash('sha256').update(`${eventId}|${username}`).digest('hex').slice(0, 32)}@${options.mailDomain ?? 'tdkt-flow.local'}>`;
+      return { event_id: eventId, username, recipient: email, subject: texts[i].subject, body: texts[i].body, message_id: messageId };
+    });
+  if (inbox.length) {
+    await tx.query(
+      `INSERT INTO notification (event_id, username, unit_code, kind, subject, body, link, created_at)
+       SELECT event_id, username, unit_code, kind, subject, body, link, created_at
+       FROM jsonb_to_recordset($1::jsonb) AS r(event_id text, username text, unit_code text, kind text,
+            subject text, body text, link text, created_at timestamptz)
+       ON CONFLICT (event_id, username) DO NOTHING`,
+      [JSON.stringify(inbox)],
+    );
   }
+  if (outbox.length) {
+    await tx.query(
+      `INSERT INTO email_outbox (event_id, username, recipient, subject, body, message_id)
+       SELECT event_id, username, recipient, subject, body, message_id
+       FROM jsonb_to_recordset($1::jsonb) AS r(event_id text, username text, recipient text, subject text,
+            body text, message_id text)
+       ON CONFLICT (event_id, username) DO NOTHING`,
+      [JSON.stringify(outbox)],
+    );
+  }
+}
+
+/** `key -> name` of the rows a query finds for these keys (each asked for once). */
+async function namesBy(tx: EntityManager, sql: string, keys: string[]): Promise<Map<string, string>> {
+  const rows: { key: string; name: string }[] = await tx.query(sql, [[...new Set(keys)]]);
+  return new Map(rows.map((r) => [r.key, r.name]));
 }

@@ -407,7 +407,8 @@ describe('reminders and concurrent writers (after the seed)', () => {
     );
   });
 
-  it("tell a unit's officers (a sub-unit's: its member unit's), and on escalation the cluster head and the Department", async () => {
+  /** Reminders of a unit, an escalated one and a sub-unit's, with who should be told of each. */
+  const recipientCases = async (): Promise<[NotificationRequest, string[]][]> => {
     const users: { username: string; roles: string[]; unit_code: string | null }[] = await db.dataSource.query(
       'SELECT username, roles, unit_code FROM app_user WHERE active',
     );
@@ -421,12 +422,38 @@ describe('reminders and concurrent writers (after the seed)', () => {
       [reminder('STP-HN', true), [...officersOf('STP-HN'), ...escalation]],
       [reminder(sub.code, false), officersOf(sub.code, sub.parent_code)],
     ];
-    for (const [i, [request, expected]] of cases.entries()) {
+    return cases.map(([request, expected]) => [request, [...new Set(expected)].sort()]);
+  };
+
+  it("tell a unit's officers (a sub-unit's: its member unit's), and on escalation the cluster head and the Department", async () => {
+    for (const [i, [request, expected]] of (await recipientCases()).entries()) {
       const [written] = await recordDecisions(db.dataSource, [{ event: reminderEvent(500 + i), projections: [], notifications: [request] }]);
       expect(written.written).toBe(true);
       expect(expected.length).toBeGreaterThan(0);
-      expect(await recipients(`campaign:${CAMPAIGN}#${500 + i}`)).toEqual([...new Set(expected)].sort());
+      expect(await recipients(`campaign:${CAMPAIGN}#${500 + i}`)).toEqual(expected);
     }
+  });
+
+  it("tells each reminder of one batch its own recipients, in its unit's name, and one person once per event", async () => {
+    const cases = await recipientCases();
+    const [, [escalated, escalatedTo], [subUnit, subUnitTo]] = cases;
+    const batch = [
+      ...cases.map(([request], i) => ({ event: reminderEvent(520 + i), projections: [], notifications: [request] })),
+      // One event telling of two units: the Department's reviewers are told of both, in one row.
+      { event: reminderEvent(530), projections: [], notifications: [escalated, { ...subUnit, escalate: true }] },
+    ];
+    const written = await recordDecisions(db.dataSource, batch);
+    expect(written.map((w) => w.written)).toEqual([true, true, true, true]);
+    for (const [i, [request, expected]] of cases.entries()) {
+      const eventId = `campaign:${CAMPAIGN}#${520 + i}`;
+      expect(await recipients(eventId)).toEqual(expected);
+      const [{ name }] = await db.dataSource.query('SELECT name FROM unit WHERE code = $1', [request.unitCode]);
+      const subjects: { subject: string }[] = await db.dataSource.query('SELECT DISTINCT subject FROM notification WHERE event_id = $1', [eventId]);
+      expect(subjects).toEqual([{ subject: `[Nhắc việc lần 1] ${name} chậm đăng ký thi đua 2 ngày làm việc` }]);
+      const [{ outbox }] = await db.dataSource.query('SELECT count(*)::int AS outbox FROM email_outbox WHERE event_id = $1', [eventId]);
+      expect(outbox).toBe(expected.length);
+    }
+    expect(await recipients(`campaign:${CAMPAIGN}#530`)).toEqual([...new Set([...escalatedTo, ...subUnitTo])].sort());
   });
 
   it('lets batches that touch the same rows in opposite orders run at once: no deadlock, one consecutive chain', async () => {

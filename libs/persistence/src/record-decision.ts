@@ -38,11 +38,9 @@ export async function recordDecisions(
     const stored = await storedAuditEvents(tx, inputs.map((i) => i.event.eventId));
     const fresh = inputs.filter((i) => !stored.has(i.event.eventId));
     for (const projection of newestProjections(fresh)) await applyProjection(tx, projection);
-    for (const input of fresh) {
-      const at = new Date(input.event.at).toISOString();
-      if (input.notifications?.length) await insertNotifications(tx, input.event.eventId, at, input.notifications, options);
-      if (input.ballot) await storeBallot(tx, input.ballot);
-    }
+    const reminders = fresh.map(({ event, notifications }) => ({ eventId: event.eventId, at: new Date(event.at).toISOString(), requests: notifications ?? [] }));
+    await insertNotifications(tx, reminders, options);
+    for (const input of fresh) if (input.ballot) await storeBallot(tx, input.ballot);
     const appended = await appendAuditEvents(tx, inputs.map((i) => i.event));
     return appended.map(({ seq, hash, written }) => ({ seq, hash, written }));
   });
