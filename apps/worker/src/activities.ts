@@ -12,8 +12,10 @@ export function createActivities(dataSource: DataSource, metrics?: WorkerMetrics
   // Links in reminders point here (the API, or the web app once it exists).
   const notifications = { appUrl: process.env.APP_URL || 'http://localhost:3000/api/v1' };
   const activities: TdktActivities = {
-    recordDecision: (input) => recordDecision(dataSource, input, notifications),
-    recordDecisions: (input) => recordDecisions(dataSource, input.decisions, notifications),
+    // Each result carries its event: a local activity's marker holds no input (RecordDecisionResult.event).
+    recordDecision: async (input) => ({ ...(await recordDecision(dataSource, input, notifications)), event: input.event }),
+    recordDecisions: async (input) =>
+      (await recordDecisions(dataSource, input.decisions, notifications)).map((result, i) => ({ ...result, event: input.decisions[i].event })),
     readNomination: (id) => readNominationView(dataSource, id),
     openBallotBox: (input) => openBallotBox(dataSource, ballotKey, input),
     findPriorAwards: (input) => findPriorAwards(dataSource, input),

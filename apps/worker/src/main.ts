@@ -2,7 +2,7 @@
 import 'reflect-metadata';
 import { bundleWorkflowCode, NativeConnection } from '@temporalio/worker';
 import { createDataSource } from '@tdkt/persistence';
-import { cachedWorkflowsPerInstance, loadWorkerConfig, maxConcurrentActivities } from './config';
+import { cachedWorkflowsPerInstance, loadWorkerConfig, maxConcurrentActivities, maxConcurrentLocalActivities } from './config';
 import { startMetricsServer, WorkerMetrics } from './metrics';
 import { EmailDispatcher } from './mailer';
 import { createWorker, WORKFLOWS_PATH } from './worker';
@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   const metrics = new WorkerMetrics();
   const cachedPerWorker = cachedWorkflowsPerInstance(config);
   // The process's Temporal workers (WORKER_INSTANCES) share one bundle of the workflows; the first
-  // alone runs activities. Each has its own connection: the SDK refuses two workers of one task
+  // alone polls activity tasks, each runs the local activities (decision writes) of its workflows. Each has its own connection: the SDK refuses two workers of one task
   // queue on one connection.
   const workflowBundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH });
   const connections: NativeConnection[] = [];
@@ -32,6 +32,7 @@ async function main(): Promise<void> {
         runActivities: i === 0,
         maxCachedWorkflows: cachedPerWorker,
         maxConcurrentActivities: maxConcurrentActivities(config),
+        maxConcurrentLocalActivities: maxConcurrentLocalActivities(config),
       }),
     );
   }

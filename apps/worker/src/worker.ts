@@ -17,11 +17,16 @@ export interface CreateWorkerOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** The sticky cache's size (WORKER_MAX_CACHED_WORKFLOWS); undefined: the SDK's default. */
   maxCachedWorkflows?: number;
-  /** Activities run at once (maxConcurrentActivities of config.ts); undefined: the SDK's default (100). */
+  /** Activity tasks run at once (maxConcurrentActivities of config.ts); undefined: the SDK's default (100). */
   maxConcurrentActivities?: number;
+  /** Local activities (the workflows' decision writes) run at once; undefined: the SDK's default (100). */
+  maxConcurrentLocalActivities?: number;
   /** Counts activity executions and failures (served by main.ts on WORKER_METRICS_PORT). */
   metrics?: WorkerMetrics;
-  /** false: this worker runs workflows only and polls no activity tasks (the extra instances of WORKER_INSTANCES). */
+  /**
+   * false: this worker polls no activity tasks (the extra instances of WORKER_INSTANCES). It still
+   * runs the local activities of its own workflow tasks: the decision writes.
+   */
   runActivities?: boolean;
   /** Tests wrap the activities to inject faults (e.g. a crash right after a write committed). */
   wrapActivities?: (activities: TdktActivities) => TdktActivities;
@@ -34,7 +39,9 @@ export function createWorker(o: CreateWorkerOptions): Promise<Worker> {
     taskQueue: o.taskQueue,
     ...(o.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: o.maxCachedWorkflows } : {}),
     ...(o.maxConcurrentActivities !== undefined ? { maxConcurrentActivityTaskExecutions: o.maxConcurrentActivities } : {}),
-    ...(o.runActivities === false ? {} : { activities: (o.wrapActivities ?? ((a) => a))(createActivities(o.dataSource, o.metrics)) }),
+    ...(o.maxConcurrentLocalActivities !== undefined ? { maxConcurrentLocalActivityExecutions: o.maxConcurrentLocalActivities } : {}),
+    activities: (o.wrapActivities ?? ((a) => a))(createActivities(o.dataSource, o.metrics)),
+    enableNonLocalActivities: o.runActivities !== false,
     ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
   });
 }
