@@ -70,16 +70,31 @@ function weekdayOf(dayNumber: number): number {
   return (((dayNumber + 4) % 7) + 7) % 7;
 }
 
+const NO_DAYS: HolidayTable = {};
+const dayNumberSets = new WeakMap<HolidayTable, Set<number>>();
+
+/**
+ * The dates of a table as day numbers, built once per table: every deadline and reminder asks,
+ * and rebuilding the sets each time was most of the cost of a call. Tables are constants (a table
+ * changed after its first use is not seen). An entry that is not a calendar date matches no day.
+ */
+function dayNumbersOf(table: HolidayTable): Set<number> {
+  let days = dayNumberSets.get(table);
+  if (!days) {
+    days = new Set(Object.values(table).flatMap((entries) => entries.filter((e) => isCalendarDate(e.date)).map((e) => toDayNumber(e.date))));
+    dayNumberSets.set(table, days);
+  }
+  return days;
+}
+
 /** Days off and make-up working days as sets. A custom holiday table has no make-up days unless given. */
 function calendar(holidays: HolidayTable, makeupDays: HolidayTable | undefined) {
-  const set = (t: HolidayTable) => new Set(Object.values(t).flatMap((entries) => entries.map((e) => e.date)));
-  const off = set(holidays);
-  const worked = set(makeupDays ?? (holidays === VN_PUBLIC_HOLIDAYS ? VN_MAKEUP_WORKING_DAYS : {}));
+  const off = dayNumbersOf(holidays);
+  const worked = dayNumbersOf(makeupDays ?? (holidays === VN_PUBLIC_HOLIDAYS ? VN_MAKEUP_WORKING_DAYS : NO_DAYS));
   return (dayNumber: number): boolean => {
-    const date = fromDayNumber(dayNumber);
-    if (worked.has(date)) return true;
+    if (worked.has(dayNumber)) return true;
     const wd = weekdayOf(dayNumber);
-    return wd !== 0 && wd !== 6 && !off.has(date);
+    return wd !== 0 && wd !== 6 && !off.has(dayNumber);
   };
 }
 

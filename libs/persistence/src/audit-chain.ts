@@ -142,11 +142,15 @@ function chainedFieldsOf(event: DecisionEvent): Omit<ChainedFields, 'seq'> {
   };
 }
 
-/** An audit_event row as insertEvents gives it to Postgres (snake_case, the columns' names). */
-interface AuditEventRow {
-  seq: number;
+/**
+ * The columns of an audit_event row under their names, but for `seq` and `at`, whose type depends
+ * on the direction: `AuditEventColumns<number, string>` is what insertEvents gives Postgres,
+ * `AuditEventColumns<string, Date>` what pg reads back.
+ */
+export interface AuditEventColumns<Seq, At> {
+  seq: Seq;
   event_id: string;
-  at: string;
+  at: At;
   actor: string;
   role: string | null;
   actor_unit_code: string | null;
@@ -161,6 +165,9 @@ interface AuditEventRow {
   prev_hash: string;
   hash: string;
 }
+
+/** An audit_event row as insertEvents gives it to Postgres. */
+type AuditEventRow = AuditEventColumns<number, string>;
 
 function rowOf(f: ChainedFields, prevHash: string, hash: string): AuditEventRow {
   return {

@@ -28,7 +28,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { DecisionAction } from '@tdkt/contracts';
 import { isFinalStage, type Actor, type Role } from '@tdkt/domain';
-import { appendAuditEvent, auditEventIntact, CampaignEntity, NominationEntity, type AttachmentKind, type StoredAuditEvent } from '@tdkt/persistence';
+import { appendAuditEvent, auditEventIntact, CampaignEntity, NominationEntity, type AttachmentKind, type AuditEventColumns, type StoredAuditEvent } from '@tdkt/persistence';
 import type { AuthedRequest } from '../common/auth';
 import { actingUnits, canSeeNomination, isStaff } from '../common/scope';
 import { API_CONFIG, DATA_SOURCE } from '../common/tokens';
@@ -309,24 +309,7 @@ function toAttachmentItem(r: AttachmentRow): AttachmentItem {
   };
 }
 
-function toStoredEvent(r: {
-  seq: string;
-  event_id: string;
-  at: Date;
-  actor: string;
-  role: string | null;
-  actor_unit_code: string | null;
-  action: string;
-  subject_type: string;
-  subject_id: string;
-  from_stage: string | null;
-  to_stage: string | null;
-  reason: string | null;
-  request_id: string | null;
-  data: Record<string, unknown>;
-  prev_hash: string;
-  hash: string;
-}): StoredAuditEvent {
+function toStoredEvent(r: AuditEventColumns<string, Date>): StoredAuditEvent {
   return {
     seq: Number(r.seq),
     eventId: r.event_id,
