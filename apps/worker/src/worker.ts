@@ -3,6 +3,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import type { DataSource } from 'typeorm';
 import type { TdktActivities } from '@tdkt/contracts';
 import { createActivities } from './activities';
+import type { ConnectionGate } from './connection-gate';
 import type { WorkerMetrics } from './metrics';
 
 /** The workflows entry point, resolved from this file both in sources and in the compiled dist/. */
@@ -23,6 +24,8 @@ export interface CreateWorkerOptions {
   maxConcurrentLocalActivities?: number;
   /** Counts activity executions and failures (served by main.ts on WORKER_METRICS_PORT). */
   metrics?: WorkerMetrics;
+  /** Bounds the activities of all the process's workers using the database at once (its pool, less one). */
+  gate?: ConnectionGate;
   /**
    * false: this worker polls no activity tasks (the extra instances of WORKER_INSTANCES). It still
    * runs the local activities of its own workflow tasks: the decision writes.
@@ -40,7 +43,7 @@ export function createWorker(o: CreateWorkerOptions): Promise<Worker> {
     ...(o.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: o.maxCachedWorkflows } : {}),
     ...(o.maxConcurrentActivities !== undefined ? { maxConcurrentActivityTaskExecutions: o.maxConcurrentActivities } : {}),
     ...(o.maxConcurrentLocalActivities !== undefined ? { maxConcurrentLocalActivityExecutions: o.maxConcurrentLocalActivities } : {}),
-    activities: (o.wrapActivities ?? ((a) => a))(createActivities(o.dataSource, o.metrics)),
+    activities: (o.wrapActivities ?? ((a) => a))(createActivities(o.dataSource, o.metrics, o.gate)),
     enableNonLocalActivities: o.runActivities !== false,
     ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
   });
