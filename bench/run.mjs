@@ -641,23 +641,6 @@ try {
       // The floor's worker and clients run in this process ("bench"); cpu covers bundling too.
       result.floor.cpu = cpuDelta(floorCpu0, cpuSnapshot(), result.floor.seconds);
       result.ratio = pipeline.nominationsPerSecond / result.floor.nominationsPerSecond;
-      // The same with local activities, as tdkt-flow writes its decisions: the like-for-like floor.
-      const localCpu0 = cpuSnapshot();
-      result.floorLocal = await step(`floor (local activities) N=${n}`, () =>
-        runFloor({
-          root: ROOT,
-          temporalAddress: cfg.TEMPORAL_ADDRESS,
-          databaseUrl: cfg.DATABASE_URL,
-          n: result.floor.n,
-          concurrency: opts.concurrency,
-          updates,
-          runId: `${runId}-${index}`,
-          log,
-          local: true,
-        }),
-      );
-      result.floorLocal.cpu = cpuDelta(localCpu0, cpuSnapshot(), result.floorLocal.seconds);
-      result.ratioLocal = pipeline.nominationsPerSecond / result.floorLocal.nominationsPerSecond;
     }
 
     // The engine's work per nomination, from the histories (not timed): what cost 4 is made of.
@@ -674,13 +657,6 @@ try {
         types: ['floorNominationWorkflow'],
         idPattern: new RegExp(`^floor:${runId}-${index}:`),
         n: result.floor.n,
-      });
-    if (result.floorLocal)
-      groups.push({
-        name: 'floor (local activities)',
-        types: ['floorNominationLocalWorkflow'],
-        idPattern: new RegExp(`^floor-local:${runId}-${index}:`),
-        n: result.floorLocal.n,
       });
     result.engineWork = await step(`engine work N=${n}`, () =>
       engineWork({ root: ROOT, temporalAddress: cfg.TEMPORAL_ADDRESS, namespace: cfg.TEMPORAL_NAMESPACE, n, groups, log }),
@@ -745,10 +721,6 @@ try {
         '',
       ]);
       rows.push(['2 floor', 'ratio tdkt-flow / floor', fmt(r.ratio), '≥ 0.8', gapAtLeast(r.ratio, TARGETS.ratio)]);
-      if (r.floorLocal) {
-        rows.push(['2 floor', `nominations/s, local activities (${tag})`, fmt(r.floorLocal.nominationsPerSecond), '', '']);
-        rows.push(['2 floor', 'ratio tdkt-flow / floor with local activities (like for like)', fmt(r.ratioLocal), '≥ 0.8', gapAtLeast(r.ratioLocal, TARGETS.ratio)]);
-      }
     } else rows.push(['2 floor', 'skipped (--no-floor)', '', '≥ 0.8', 'n/a']);
     const list = r.reads.endpoints['GET /nominations?year&pageSize=20'];
     const detail = r.reads.endpoints['GET /nominations/:id'];

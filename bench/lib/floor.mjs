@@ -9,11 +9,7 @@ import { Recorder, nowMs, pool } from './util.mjs';
 
 let runtimeInstalled = false;
 
-/**
- * opts: { root, temporalAddress, databaseUrl, n, concurrency, updates, runId, log, local }
- * local: each update's INSERT in a local activity (floorNominationLocalWorkflow), as tdkt-flow's
- * decision writes; otherwise an activity task (floorNominationWorkflow, the floor of issue 7).
- */
+/** opts: { root, temporalAddress, databaseUrl, n, concurrency, updates, runId, log } */
 export async function runFloor(opts) {
   const require = createRequire(path.join(opts.root, 'package.json'));
   const { Worker, NativeConnection, Runtime, DefaultLogger, bundleWorkflowCode } = require('@temporalio/worker');
@@ -29,9 +25,7 @@ export async function runFloor(opts) {
   await db.query(
     'CREATE TABLE IF NOT EXISTS bench_floor_step (workflow_id text NOT NULL, step int NOT NULL, at timestamptz NOT NULL DEFAULT now())',
   );
-  const taskQueue = `bench-floor-${opts.runId}${opts.local ? '-local' : ''}`;
-  const workflowType = opts.local ? 'floorNominationLocalWorkflow' : 'floorNominationWorkflow';
-  const idPrefix = `${opts.local ? 'floor-local' : 'floor'}:${opts.runId}:`;
+  const taskQueue = `bench-floor-${opts.runId}`;
   const workflowBundle = await bundleWorkflowCode({
     workflowsPath: path.join(opts.root, 'bench', 'floor', 'workflows.ts'),
     logger: new DefaultLogger('WARN'),
@@ -55,23 +49,23 @@ export async function runFloor(opts) {
   const handles = [];
   let seconds;
   try {
-    opts.log(`floor: ${opts.n} workflows × ${opts.updates} updates (each one ${opts.local ? 'local activity' : 'activity'} + INSERT), ${opts.concurrency} concurrent clients`);
+    opts.log(`floor: ${opts.n} workflows × ${opts.updates} updates (each one activity + INSERT), ${opts.concurrency} concurrent clients`);
     const started = nowMs();
     await pool(
       Array.from({ length: opts.n }, (_, i) => i),
       opts.concurrency,
       async (i) => {
         let t = nowMs();
-        const handle = await client.workflow.start(workflowType, {
+        const handle = await client.workflow.start('floorNominationWorkflow', {
           taskQueue,
-          workflowId: `${idPrefix}${i}`,
+          workflowId: `floor:${opts.runId}:${i}`,
           args: [opts.updates],
         });
         rec.add('start workflow', nowMs() - t);
         for (let step = 1; step <= opts.updates; step++) {
           t = nowMs();
           await handle.executeUpdate('step', { args: [step] });
-          rec.add(`update (${opts.local ? 'local activity' : 'activity'} + INSERT)`, nowMs() - t);
+          rec.add('update (activity + INSERT)', nowMs() - t);
         }
         handles.push(handle);
       },
@@ -79,7 +73,7 @@ export async function runFloor(opts) {
     await Promise.all(handles.map((h) => h.result()));
     seconds = (nowMs() - started) / 1000;
     const [{ count }] = (
-      await db.query('SELECT count(*)::int AS count FROM bench_floor_step WHERE workflow_id LIKE $1', [`${idPrefix}%`])
+      await db.query('SELECT count(*)::int AS count FROM bench_floor_step WHERE workflow_id LIKE $1', [`floor:${opts.runId}:%`])
     ).rows;
     if (count !== opts.n * opts.updates) throw new Error(`floor: ${count} rows inserted, expected ${opts.n * opts.updates}`);
   } finally {

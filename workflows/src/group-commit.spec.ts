@@ -105,7 +105,6 @@ it('the nominations are visible with the campaign; ten registrations at once: fe
   if (process.env.RECORD_HISTORIES === '1') {
     keepHistory(join(__dirname, '..', 'test', 'histories', 'campaign-group-commit.json'), historyToJSON(await campaign.fetchHistory()));
     keepHistory(join(__dirname, '..', 'test', 'histories', 'campaign-group-commit-newest-snapshots.json'), historyToJSON(await campaign.fetchHistory()));
-    keepHistory(join(__dirname, '..', 'test', 'histories', 'campaign-group-commit-local-writes.json'), historyToJSON(await campaign.fetchHistory()));
   }
   await campaign.terminate('test over');
 });

@@ -10,27 +10,17 @@
  * its members' ballots) then needs one activity per burst instead of one per decision; a quiet
  * one writes each decision at once as before. Each caller still resolves only once its own
  * decision is stored. Workflows started before the patch keep one activity per decision.
- *
- * Local activities (patch `decisions-in-local-activities`): the writes run in the worker that
- * runs the workflow task, inside that task, instead of being scheduled on the server as activity
- * tasks. A decision then costs the server one workflow task instead of two and an activity task
- * (for an update: accepted, written and completed in one task). The write is the same
- * idempotent transaction, retried by the worker; if the worker dies during it, the task times
- * out and is retried elsewhere, and the write with it. Workflows started before the patch keep
- * their activity tasks.
  */
-import { condition, patched, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
+import { condition, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import { projectionKey, type DecisionEvent, type NotificationRequest, type Projection, type RecordDecisionInput, type RecordDecisionResult, type SecretBallotRecord, type TdktActivities } from '../../libs/contracts/src/index';
 
 /** Decisions per recordDecisions activity at most, to keep its input well under Temporal's payload limit. */
 const MAX_BATCH = 50;
 
-const WRITE_OPTIONS = {
+const { recordDecision, recordDecisions } = proxyActivities<TdktActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-} as const;
-const activityWrites = proxyActivities<TdktActivities>(WRITE_OPTIONS);
-const localWrites = proxyLocalActivities<TdktActivities>(WRITE_OPTIONS);
+});
 
 /**
  * The workflow clock. Inside the workflow sandbox the TypeScript SDK replaces Date with Temporal's
@@ -60,8 +50,6 @@ interface PendingWrite {
 export class DecisionRecorder {
   private chain: Promise<unknown> = Promise.resolve();
   private readonly batched: boolean;
-  /** Where a batch's write runs: a local activity (patch `decisions-in-local-activities`) or an activity task. */
-  private readonly writes: Pick<TdktActivities, 'recordDecision' | 'recordDecisions'>;
   private readonly pending: PendingWrite[] = [];
   private inFlight = false;
   private held = false;
@@ -71,7 +59,6 @@ export class DecisionRecorder {
     private readonly subjectId: string,
   ) {
     this.batched = patched('batched-decision-writes');
-    this.writes = this.batched && patched('decisions-in-local-activities') ? localWrites : activityWrites;
   }
 
   /**
@@ -131,7 +118,7 @@ export class DecisionRecorder {
         this.flush();
       });
     }
-    const write = this.chain.then(() => activityWrites.recordDecision(input));
+    const write = this.chain.then(() => recordDecision(input));
     this.chain = write.catch(() => undefined);
     return write;
   }
@@ -158,8 +145,8 @@ export class DecisionRecorder {
     this.inFlight = true;
     const write =
       batch.length === 1
-        ? this.writes.recordDecision(batch[0].input).then((r) => [r])
-        : this.writes.recordDecisions({ decisions: patched('batch-newest-snapshots-only') ? newestSnapshotsOnly(batch.map((w) => w.input)) : batch.map((w) => w.input) });
+        ? recordDecision(batch[0].input).then((r) => [r])
+        : recordDecisions({ decisions: patched('batch-newest-snapshots-only') ? newestSnapshotsOnly(batch.map((w) => w.input)) : batch.map((w) => w.input) });
     void write
       .then(
         (results) => batch.forEach((w, i) => w.resolve(results[i])),

@@ -222,10 +222,6 @@ describe('a cluster from registration to the Government decision', () => {
       keepHistory(join(__dirname, '..', 'test', 'histories', 'campaign-closed.json'), historyToJSON(campaignHistory));
       keepHistory(join(__dirname, '..', 'test', 'histories', 'campaign-covenant-leadership.json'), historyToJSON(campaignHistory));
       keepHistory(join(__dirname, '..', 'test', 'histories', 'council-session-closed.json'), historyToJSON(await session.fetchHistory()));
-      // Patch decisions-in-local-activities: the writes as local activities' markers.
-      keepHistory(join(__dirname, '..', 'test', 'histories', 'nomination-awarded-local-writes.json'), historyToJSON(history));
-      keepHistory(join(__dirname, '..', 'test', 'histories', 'campaign-closed-local-writes.json'), historyToJSON(campaignHistory));
-      keepHistory(join(__dirname, '..', 'test', 'histories', 'council-session-closed-local-writes.json'), historyToJSON(await session.fetchHistory()));
       // Patch nomination-created-with-campaign: the nomination starts at version 1, created by its campaign.
       keepHistory(join(__dirname, '..', 'test', 'histories', 'nomination-created-by-campaign-awarded.json'), historyToJSON(history));
       keepHistory(join(__dirname, '..', 'test', 'histories', 'campaign-closed-nominations-created-with-it.json'), historyToJSON(campaignHistory));

@@ -84,11 +84,3 @@ export function cachedWorkflowsPerInstance(config: Pick<WorkerConfig, 'maxCached
 export function maxConcurrentActivities(config: Pick<WorkerConfig, 'dbPoolSize'>): number {
   return config.dbPoolSize - 1;
 }
-
-/**
- * Local activities (the decision writes) each of the process's workers runs at once: the same
- * connections split between its WORKER_INSTANCES workers, at least one each.
- */
-export function maxConcurrentLocalActivities(config: Pick<WorkerConfig, 'dbPoolSize' | 'instances'>): number {
-  return Math.max(1, Math.floor(maxConcurrentActivities(config) / config.instances));
-}

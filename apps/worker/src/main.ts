@@ -2,8 +2,7 @@
 import 'reflect-metadata';
 import { bundleWorkflowCode, NativeConnection } from '@temporalio/worker';
 import { createDataSource } from '@tdkt/persistence';
-import { cachedWorkflowsPerInstance, loadWorkerConfig, maxConcurrentActivities, maxConcurrentLocalActivities } from './config';
-import { ConnectionGate } from './connection-gate';
+import { cachedWorkflowsPerInstance, loadWorkerConfig, maxConcurrentActivities } from './config';
 import { startMetricsServer, WorkerMetrics } from './metrics';
 import { EmailDispatcher } from './mailer';
 import { createWorker, WORKFLOWS_PATH } from './worker';
@@ -14,11 +13,9 @@ async function main(): Promise<void> {
   const metrics = new WorkerMetrics();
   const cachedPerWorker = cachedWorkflowsPerInstance(config);
   // The process's Temporal workers (WORKER_INSTANCES) share one bundle of the workflows; the first
-  // alone polls activity tasks, each runs the local activities (decision writes) of its workflows. Each has its own connection: the SDK refuses two workers of one task
+  // alone runs activities. Each has its own connection: the SDK refuses two workers of one task
   // queue on one connection.
   const workflowBundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH });
-  // Activity tasks and local activities of all the workers together hold at most this many connections.
-  const gate = new ConnectionGate(maxConcurrentActivities(config));
   const connections: NativeConnection[] = [];
   const workers = [];
   for (let i = 0; i < config.instances; i++) {
@@ -31,12 +28,10 @@ async function main(): Promise<void> {
         taskQueue: config.taskQueue,
         dataSource,
         metrics,
-        gate,
         workflowBundle,
         runActivities: i === 0,
         maxCachedWorkflows: cachedPerWorker,
         maxConcurrentActivities: maxConcurrentActivities(config),
-        maxConcurrentLocalActivities: maxConcurrentLocalActivities(config),
       }),
     );
   }

@@ -5,7 +5,7 @@
 import type { RecordDecisionInput } from '@tdkt/contracts';
 import { createTestDatabase, type TestDatabase } from '@tdkt/persistence';
 import { createActivities } from './activities';
-import { cachedWorkflowsPerInstance, loadWorkerConfig, maxConcurrentActivities, maxConcurrentLocalActivities } from './config';
+import { cachedWorkflowsPerInstance, loadWorkerConfig, maxConcurrentActivities } from './config';
 import { startMetricsServer, WorkerMetrics } from './metrics';
 
 jest.setTimeout(30_000);
@@ -115,10 +115,6 @@ describe('worker metrics', () => {
     expect(loadWorkerConfig({}).dbPoolSize).toBe(10);
     expect(maxConcurrentActivities(loadWorkerConfig({}))).toBe(9);
     expect(maxConcurrentActivities(loadWorkerConfig({ WORKER_DB_POOL_SIZE: '2' }))).toBe(1);
-    // The decision writes (local activities) of the process's workers share those connections.
-    expect(maxConcurrentLocalActivities(loadWorkerConfig({}))).toBe(9);
-    expect(maxConcurrentLocalActivities(loadWorkerConfig({ WORKER_INSTANCES: '4', WORKER_MAX_CACHED_WORKFLOWS: '12000' }))).toBe(2);
-    expect(maxConcurrentLocalActivities(loadWorkerConfig({ WORKER_INSTANCES: '4', WORKER_MAX_CACHED_WORKFLOWS: '12000', WORKER_DB_POOL_SIZE: '2' }))).toBe(1);
     expect(loadWorkerConfig({ WORKER_DB_POOL_SIZE: '' }).dbPoolSize).toBe(10);
     for (const bad of ['1', '0', '101', 'x', '4.5']) {
       expect(() => loadWorkerConfig({ WORKER_DB_POOL_SIZE: bad })).toThrow(

@@ -13,16 +13,11 @@
  * actor, reason and time; an audit event must come from a decision of the workflow; the audit
  * trail must be in the workflow's order. A decision still being written (activity scheduled, not
  * yet completed, workflow running) is reported as pending, not as a difference.
- *
- * Decisions written by local activities (patch `decisions-in-local-activities`) are read from
- * their markers: a marker holds the activity's result, whose entries carry the events written.
- * Such a write reaches the history when its workflow task completes, so while a task is in
- * flight, the workflow's audit events newer than any the history shows are pending too.
  */
 import { Client, Connection, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload, type PayloadCodec, type PayloadConverter } from '@temporalio/common';
 import type { DataSource } from 'typeorm';
-import type { DecisionEvent, RecordDecisionInput, RecordDecisionResult, RecordDecisionsInput } from '@tdkt/contracts';
+import type { DecisionEvent, RecordDecisionInput, RecordDecisionsInput } from '@tdkt/contracts';
 import { API_RECORDED_ACTIONS, createDataSource } from '@tdkt/persistence';
 
 type History = Awaited<ReturnType<WorkflowHandle['fetchHistory']>>;
@@ -76,18 +71,7 @@ const CLOSED_ATTRIBUTES = [
   'workflowExecutionContinuedAsNewEventAttributes',
 ] as const;
 
-const TASK_ATTRIBUTES = [
-  'workflowTaskScheduledEventAttributes',
-  'workflowTaskStartedEventAttributes',
-  'workflowTaskCompletedEventAttributes',
-  'workflowTaskFailedEventAttributes',
-  'workflowTaskTimedOutEventAttributes',
-] as const;
-
 const key = (id: unknown): string => String(id ?? '');
-
-/** The marker the SDK records for a local activity, with its result (not its input). */
-const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
 
 export interface DecodeOptions {
   payloadConverter?: PayloadConverter;
@@ -105,7 +89,7 @@ async function decodePayload(payload: Payload, options: DecodeOptions): Promise<
 export async function decisionsFromHistory(
   history: History,
   options: DecodeOptions = {},
-): Promise<{ decisions: HistoryDecision[]; closed: boolean; taskInFlight: boolean; parentWorkflowId?: string }> {
+): Promise<{ decisions: HistoryDecision[]; closed: boolean; parentWorkflowId?: string }> {
   const events: HistoryEvent[] = history.events ?? [];
   const outcome = new Map<string, HistoryDecision['status']>();
   for (const e of events) {
@@ -116,18 +100,6 @@ export async function decisionsFromHistory(
   }
   const decisions: HistoryDecision[] = [];
   for (const e of events) {
-    const marker = e.markerRecordedEventAttributes;
-    if (marker?.markerName === LOCAL_ACTIVITY_MARKER) {
-      // A write in a local activity (patch decisions-in-local-activities): the marker holds the
-      // activity's result, whose entries carry the events written; a failed one holds no result.
-      const data = marker.details?.data?.payloads?.[0];
-      const result = marker.details?.result?.payloads?.[0];
-      const activity = data ? (defaultPayloadConverter.fromPayload(data) as { activity_type?: string }).activity_type : undefined;
-      if (!result || marker.failure || (activity !== 'recordDecision' && activity !== 'recordDecisions')) continue;
-      const decoded = (await decodePayload(result, options)) as RecordDecisionResult | RecordDecisionResult[];
-      for (const r of Array.isArray(decoded) ? decoded : [decoded]) if (r.event) decisions.push({ event: r.event, status: 'completed' });
-      continue;
-    }
     const scheduled = e.activityTaskScheduledEventAttributes;
     const activity = scheduled?.activityType?.name;
     if (!scheduled || (activity !== 'recordDecision' && activity !== 'recordDecisions')) continue;
@@ -141,10 +113,7 @@ export async function decisionsFromHistory(
   }
   const closed = events.some((e) => CLOSED_ATTRIBUTES.some((a) => e[a]));
   const parentWorkflowId = events[0]?.workflowExecutionStartedEventAttributes?.parentWorkflowExecution?.workflowId ?? undefined;
-  // A workflow task scheduled or started and not yet finished: its local activities may have written already.
-  const lastTask = events.findLast((e) => TASK_ATTRIBUTES.some((a) => e[a]));
-  const taskInFlight = !!(lastTask?.workflowTaskScheduledEventAttributes || lastTask?.workflowTaskStartedEventAttributes);
-  return { decisions, closed, taskInFlight, ...(parentWorkflowId ? { parentWorkflowId } : {}) };
+  return { decisions, closed, ...(parentWorkflowId ? { parentWorkflowId } : {}) };
 }
 
 /** The version part of an event id (`<workflowId>#<version>`). */
@@ -160,7 +129,7 @@ function describe(e: Pick<DecisionEvent, 'eventId' | 'action' | 'fromStage' | 't
 export function compareTrail(
   nominationId: string,
   workflowId: string,
-  found: { decisions: HistoryDecision[]; closed: boolean; taskInFlight?: boolean },
+  found: { decisions: HistoryDecision[]; closed: boolean },
   audit: AuditRow[],
 ): NominationReconciliation {
   const differences: string[] = [];
@@ -192,15 +161,8 @@ export function compareTrail(
       if ((expected ?? null) !== (actual ?? null)) differences.push(`differs: ${e.eventId} ${field}: workflow ${JSON.stringify(expected)}, audit_event ${JSON.stringify(actual)}`);
     }
   }
-  // A local activity's write is in the history only once its workflow task completes: while a
-  // task is in flight, the workflow's events after the newest the history shows may be its writes.
-  const newest = Math.max(0, ...[...fromHistory.keys()].filter((id) => id.startsWith(`${workflowId}#`)).map(version));
   for (const row of audit) {
-    if (fromHistory.has(row.eventId)) continue;
-    const text = describe({ ...row, action: row.action as DecisionEvent['action'] });
-    const inFlight = !found.closed && found.taskInFlight && row.eventId.startsWith(`${workflowId}#`) && version(row.eventId) > newest;
-    if (inFlight) pending.push(`${text} is written, its workflow task not yet completed`);
-    else differences.push(`not in the workflow history: audit_event seq ${row.seq}, ${text}`);
+    if (!fromHistory.has(row.eventId)) differences.push(`not in the workflow history: audit_event seq ${row.seq}, ${describe({ ...row, action: row.action as DecisionEvent['action'] })}`);
   }
   // One workflow writes its decisions in order: the audit trail must list them by growing version.
   const versions = audit.filter((a) => a.eventId.startsWith(`${workflowId}#`)).map((a) => version(a.eventId));
@@ -268,7 +230,7 @@ export async function reconcileNominations(o: ReconcileOptions): Promise<Reconci
   for (const [i, id] of ids.entries()) {
     const workflowId = `nomination:${id}`;
     const audit = await auditRowsOf(o.dataSource, id, workflowId);
-    let found: { decisions: HistoryDecision[]; closed: boolean; taskInFlight: boolean; parentWorkflowId?: string };
+    let found: { decisions: HistoryDecision[]; closed: boolean; parentWorkflowId?: string };
     try {
       found = await decisionsFromHistory(await o.client.workflow.getHandle(workflowId).fetchHistory(), o);
     } catch (err) {

@@ -3,7 +3,6 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import type { DataSource } from 'typeorm';
 import type { TdktActivities } from '@tdkt/contracts';
 import { createActivities } from './activities';
-import type { ConnectionGate } from './connection-gate';
 import type { WorkerMetrics } from './metrics';
 
 /** The workflows entry point, resolved from this file both in sources and in the compiled dist/. */
@@ -18,18 +17,11 @@ export interface CreateWorkerOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** The sticky cache's size (WORKER_MAX_CACHED_WORKFLOWS); undefined: the SDK's default. */
   maxCachedWorkflows?: number;
-  /** Activity tasks run at once (maxConcurrentActivities of config.ts); undefined: the SDK's default (100). */
+  /** Activities run at once (maxConcurrentActivities of config.ts); undefined: the SDK's default (100). */
   maxConcurrentActivities?: number;
-  /** Local activities (the workflows' decision writes) run at once; undefined: the SDK's default (100). */
-  maxConcurrentLocalActivities?: number;
   /** Counts activity executions and failures (served by main.ts on WORKER_METRICS_PORT). */
   metrics?: WorkerMetrics;
-  /** Bounds the activities of all the process's workers using the database at once (its pool, less one). */
-  gate?: ConnectionGate;
-  /**
-   * false: this worker polls no activity tasks (the extra instances of WORKER_INSTANCES). It still
-   * runs the local activities of its own workflow tasks: the decision writes.
-   */
+  /** false: this worker runs workflows only and polls no activity tasks (the extra instances of WORKER_INSTANCES). */
   runActivities?: boolean;
   /** Tests wrap the activities to inject faults (e.g. a crash right after a write committed). */
   wrapActivities?: (activities: TdktActivities) => TdktActivities;
@@ -42,9 +34,7 @@ export function createWorker(o: CreateWorkerOptions): Promise<Worker> {
     taskQueue: o.taskQueue,
     ...(o.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: o.maxCachedWorkflows } : {}),
     ...(o.maxConcurrentActivities !== undefined ? { maxConcurrentActivityTaskExecutions: o.maxConcurrentActivities } : {}),
-    ...(o.maxConcurrentLocalActivities !== undefined ? { maxConcurrentLocalActivityExecutions: o.maxConcurrentLocalActivities } : {}),
-    activities: (o.wrapActivities ?? ((a) => a))(createActivities(o.dataSource, o.metrics, o.gate)),
-    enableNonLocalActivities: o.runActivities !== false,
+    ...(o.runActivities === false ? {} : { activities: (o.wrapActivities ?? ((a) => a))(createActivities(o.dataSource, o.metrics)) }),
     ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
   });
 }

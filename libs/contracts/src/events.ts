@@ -117,10 +117,4 @@ export interface RecordDecisionResult {
   hash: string;
   /** false when this event had been written before (a retried activity). */
   written: boolean;
-  /**
-   * The decision's event, as the activity wrote it. A local activity's marker in the workflow
-   * history holds its result but not its input: this is how the history still shows what was
-   * decided (audit:reconcile). Absent from the results of activities written before.
-   */
-  event?: DecisionEvent;
 }
