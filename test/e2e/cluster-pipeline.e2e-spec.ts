@@ -370,6 +370,29 @@ describe('the API at its edges', () => {
     expect(badCampaign.body.message).toContain('NO-SUCH-UNIT');
   });
 
+  it('refuses the NUL character, which Postgres cannot store, with a 400 naming the field, before any workflow starts', async () => {
+    const campaign = {
+      clusterCode: 'KV-NUL',
+      clusterName: 'Cụm thử\u0000 ký tự NUL',
+      year: 2041,
+      memberUnitCodes: ['STP-HN', 'STP-HCM'],
+      headUnitCode: 'STP-HN',
+      registrationDeadline: '2041-12-31T00:00:00Z',
+    };
+    const refused = await post('admin', '/api/v1/campaigns', campaign);
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toEqual(['clusterName must not contain the NUL character (U+0000)']);
+    // Accepted, it would have started a campaign whose every write fails: none exists.
+    expect((await get('admin', '/api/v1/campaigns/2041:KV-NUL')).status).toBe(404);
+    const nested = await post('vutdkt', `/api/v1/nominations/${nid('STP-HN')}/review`, { decision: 'RETURN', reason: 'Thiếu\u0000 biên bản' });
+    expect(nested.status).toBe(400);
+    expect(nested.body.message).toEqual(['reason must not contain the NUL character (U+0000)']);
+    expect((await get('vutdkt', `/api/v1/nominations/${encodeURIComponent(`${ID}:STP\u0000HN`)}`)).status).toBe(400);
+    expect((await get('vutdkt', `/api/v1/nominations?year=2022&unitCode=${encodeURIComponent('STP\u0000HN')}`)).status).toBe(400);
+    // The same campaign without it starts.
+    expect([201, 202]).toContain((await post('admin', '/api/v1/campaigns', { ...campaign, clusterName: 'Cụm thử ký tự' })).status);
+  });
+
   it('refuses an Idempotency-Key reused for a different request (422)', async () => {
     const first = await post('vutdkt', `/api/v1/nominations/${nid('STP-HN')}/review`, { decision: 'APPROVE', reason: 'a' }, { 'Idempotency-Key': 'reuse-1' });
     expect(first.status).toBe(409); // STP-HN is already past the review

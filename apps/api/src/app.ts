@@ -17,6 +17,7 @@ import type { ApiConfig } from './config';
 import { Metrics } from './common/metrics';
 import { addCommonResponses } from './common/openapi';
 import { DATA_SOURCE } from './common/tokens';
+import { NoNulCharacterPipe } from './common/validation';
 import { serveWebApp, WEB_CSP, WEB_PATH } from './web/web-app';
 
 /** The paths of the OpenAPI UI and document, served outside the /api/v1 prefix. */
@@ -83,6 +84,7 @@ export async function createApp(config: ApiConfig, options: AppOptions = {}): Pr
   serveWebApp(app);
   app.setGlobalPrefix('api/v1', { exclude: [{ path: 'api/docs', method: RequestMethod.GET }] });
   app.useGlobalPipes(
+    new NoNulCharacterPipe(),
     new ValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,

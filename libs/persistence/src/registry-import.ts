@@ -107,6 +107,9 @@ export function columnLetter(index: number): string {
   return out;
 }
 
+/** C0 controls and DEL: invisible in a sheet, and NUL cannot be stored (Postgres refuses it in text). Read as spaces. */
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/g;
+
 const isBlank = (cells: string[] | undefined) => !cells || cells.every((c) => (c ?? '').trim() === '');
 
 function dropTrailingBlankRows(rows: string[][]): string[][] {
@@ -311,7 +314,7 @@ async function checkAndWrite(tx: EntityManager, table: string[][], options: Impo
   // Each row on its own first.
   const checked: CheckedRow[] = [];
   for (const [i, { row, cells }] of data.entries()) {
-    const get = (f: Field) => (cells[header.columns.get(f)!] ?? '').toString().normalize('NFC').replace(/\s+/g, ' ').trim();
+    const get = (f: Field) => (cells[header.columns.get(f)!] ?? '').toString().normalize('NFC').replace(CONTROL_CHARACTERS, ' ').replace(/\s+/g, ' ').trim();
     const before = result.errors.length;
     const given = get('unitCode');
     const units = given ? graph.resolve(given) : [];

@@ -110,6 +110,13 @@ describe('importing older awards (nhập hồ sơ thành tích)', () => {
     expect(result.errors[0].message).toMatch(/^danh hiệu "Cờ thi đua ngành Tư phá" không có trong danh mục/);
   });
 
+  it('takes a control character in a CSV cell (NUL, which Postgres cannot store) as a space', async () => {
+    const result = await importAwards(db.dataSource, csv('STP-HP;MINISTER_CERTIFICATE;2017;77/QĐ-BTP;20/12/2017;Bộ trưởng\u0000Bộ\u0007 Tư pháp'), { batch: 'nul', ...FIXED });
+    expect(result).toMatchObject({ outcome: 'IMPORTED', imported: 1, errors: [] });
+    const [award] = (await findAwards(db.dataSource, { decisionNumber: '77/QĐ-BTP' })).items;
+    expect(award).toMatchObject({ unitCode: 'STP-HP', year: 2017, issuingBody: 'Bộ trưởng Bộ Tư pháp' });
+  });
+
   it('imports a good XLSX file with Vietnamese headers, the titles recognised by name', async () => {
     const workbook = new ExcelJS.Workbook();
     const sheet = workbook.addWorksheet('Khen thưởng');

@@ -3,6 +3,7 @@ import type { OpenAPIObject } from '@nestjs/swagger';
 import { isUnavailable, unavailableService } from './http-exception.filter';
 import { storableJson } from './idempotency.interceptor';
 import { addCommonResponses } from './openapi';
+import { nulPaths } from './validation';
 
 describe('storableJson (answers kept for an Idempotency-Key)', () => {
   it('replaces NUL, which Postgres jsonb cannot hold, and keeps an escaped "\\u0000" text as it is', () => {
@@ -46,5 +47,14 @@ describe('addCommonResponses', () => {
     expect(doc.paths['/api/v1/health'].get!.responses['503']).toEqual({ description: 'down', content: { 'application/json': { schema: {} } } });
     expect(Object.keys(doc.paths['/api/v1/metrics'].get!.responses)).toEqual(['200']);
     expect(doc.components?.schemas?.ErrorResponse).toMatchObject({ required: ['statusCode', 'error', 'message'] });
+  });
+});
+
+describe('nulPaths (what NoNulCharacterPipe refuses)', () => {
+  it('names every string holding NUL, nested and in arrays, keys too, and nothing else', () => {
+    const body = { reason: 'ổn', criteria: [{ code: 'TC1', name: 'a\u0000' }, { code: 'TC2' }], ['k\u0000']: 1, note: 'escaped \\u0000 text' };
+    expect(nulPaths(body)).toEqual(['criteria[0].name', 'k\u0000']);
+    expect(nulPaths('x\u0000', 'id')).toEqual(['id']);
+    expect(nulPaths({ year: 2026, ok: true, none: null })).toEqual([]);
   });
 });

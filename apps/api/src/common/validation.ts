@@ -1,4 +1,5 @@
 /** Validation rules shared by the DTOs. */
+import { BadRequestException, Injectable, type ArgumentMetadata, type PipeTransform } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsInt, IsString, Matches, Max, Min, registerDecorator, type ValidationOptions } from 'class-validator';
 import { CODE_PATTERN } from '@tdkt/domain';
@@ -53,4 +54,33 @@ export function IsCalendarDate(options: ValidationOptions = {}): PropertyDecorat
         },
       },
     });
+}
+
+/** How deep NoNulCharacterPipe looks into a body (class-validator's own nesting stops well before). */
+const NUL_SCAN_DEPTH = 20;
+
+/** The paths ("members[2].name") of the strings in `value` that hold U+0000, keys included. */
+export function nulPaths(value: unknown, path = '', depth = 0): string[] {
+  if (typeof value === 'string') return value.includes('\u0000') ? [path || 'value'] : [];
+  if (value === null || typeof value !== 'object' || depth > NUL_SCAN_DEPTH) return [];
+  if (Array.isArray(value)) return value.flatMap((v, i) => nulPaths(v, `${path}[${i}]`, depth + 1));
+  return Object.entries(value).flatMap(([k, v]) => {
+    const at = path ? `${path}.${k}` : k;
+    return [...(k.includes('\u0000') ? [at] : []), ...nulPaths(v, at, depth + 1)];
+  });
+}
+
+/**
+ * Refuses, with a 400 naming the field, any body, query or path parameter with the NUL character
+ * (U+0000) in a string. Postgres cannot store it in text or jsonb: accepted, it would reach a
+ * workflow, whose write would then fail at every retry and hold back its later decisions.
+ */
+@Injectable()
+export class NoNulCharacterPipe implements PipeTransform {
+  transform(value: unknown, metadata: ArgumentMetadata): unknown {
+    if (metadata.type === 'custom') return value;
+    const paths = nulPaths(value, metadata.type === 'body' ? '' : (metadata.data ?? ''));
+    if (paths.length) throw new BadRequestException(paths.map((p) => `${p.replace(/\u0000/g, '\\u0000')} must not contain the NUL character (U+0000)`));
+    return value;
+  }
 }
