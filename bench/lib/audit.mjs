@@ -167,6 +167,8 @@ async function recordDecisionCeiling(opts, persistence, count, writers, batch = 
   }
 }
 
+let reminderRoundsRuns = 0; // one per size of a bench run: their units apart
+
 /**
  * The reminder sweep's database work alone: `rounds` campaigns of 10 late units, each campaign's
  * round written as the campaign workflow writes it (one recordDecisions of 10 REMINDER_SENT
@@ -174,8 +176,6 @@ async function recordDecisionCeiling(opts, persistence, count, writers, batch = 
  * the campaign's snapshot), by `writers` concurrent writers. 1,000 rounds is the write load of
  * the sweep of 10,000 units; what the sweep takes beyond this is the engine's and the worker's.
  */
-let reminderRoundsRuns = 0; // one per size of a bench run: their units apart
-
 async function reminderRoundsCeiling(opts, persistence, rounds, writers) {
   const require = createRequire(path.join(opts.root, 'package.json'));
   const { hashPassword } = require(path.join(opts.root, 'dist', 'libs', 'persistence', 'src', 'passwords.js'));

@@ -92,8 +92,8 @@ export async function storedAuditEvents(tx: EntityManager, eventIds: string[]): 
  * transaction writes comes before, while other transactions may hold the lock. Whoever holds it
  * then only appends and commits, and never waits for a row another transaction holds while that
  * one waits for the lock (no deadlock), and the chain's writers are serialized only for that.
- * The hashes are computed before the lock is asked for where they can be: only the head is read
- * under it, and the events' rows go in one statement.
+ * Under it: the events already stored, the head, then one INSERT of the new events (their fields
+ * are prepared before the lock; their hashes need the head).
  */
 export async function appendAuditEvents(tx: EntityManager, events: DecisionEvent[]): Promise<AppendedEvent[]> {
   const prepared = events.map(chainedFieldsOf);
@@ -105,7 +105,7 @@ export async function appendAuditEvents(tx: EntityManager, events: DecisionEvent
   let seq = last.length ? Number(last[0].seq) : 0;
   let prevHash = last.length ? last[0].hash : GENESIS_HASH;
   const results: AppendedEvent[] = [];
-  const rows: AuditEventRow[] = [];
+  const rows: (ChainedFields & { prevHash: string; hash: string })[] = [];
   for (const fields of prepared) {
     const found = existing.get(fields.eventId);
     if (found) {
@@ -115,7 +115,7 @@ export async function appendAuditEvents(tx: EntityManager, events: DecisionEvent
     seq += 1;
     const chained = { ...fields, seq };
     const hash = hashAuditEvent(prevHash, chained);
-    rows.push(rowOf(chained, prevHash, hash));
+    rows.push({ ...chained, prevHash, hash });
     results.push({ seq, hash, prevHash, written: true });
     prevHash = hash;
   }
@@ -142,15 +142,11 @@ function chainedFieldsOf(event: DecisionEvent): Omit<ChainedFields, 'seq'> {
   };
 }
 
-/**
- * The columns of an audit_event row under their names, but for `seq` and `at`, whose type depends
- * on the direction: `AuditEventColumns<number, string>` is what insertEvents gives Postgres,
- * `AuditEventColumns<string, Date>` what pg reads back.
- */
-export interface AuditEventColumns<Seq, At> {
-  seq: Seq;
+/** An audit_event row as pg reads it back: its columns under their names (seq as text, at as a Date). */
+export interface AuditEventColumns {
+  seq: string;
   event_id: string;
-  at: At;
+  at: Date;
   actor: string;
   role: string | null;
   actor_unit_code: string | null;
@@ -166,46 +162,22 @@ export interface AuditEventColumns<Seq, At> {
   hash: string;
 }
 
-/** An audit_event row as insertEvents gives it to Postgres. */
-type AuditEventRow = AuditEventColumns<number, string>;
-
-function rowOf(f: ChainedFields, prevHash: string, hash: string): AuditEventRow {
-  return {
-    seq: f.seq,
-    event_id: f.eventId,
-    at: f.at,
-    actor: f.actor,
-    role: f.role ?? null,
-    actor_unit_code: f.actorUnitCode ?? null,
-    action: f.action,
-    subject_type: f.subjectType,
-    subject_id: f.subjectId,
-    from_stage: f.fromStage ?? null,
-    to_stage: f.toStage ?? null,
-    reason: f.reason ?? null,
-    request_id: f.requestId ?? null,
-    data: f.data ?? {},
-    prev_hash: prevHash,
-    hash,
-  };
-}
-
 /** Rows per INSERT: a council sitting's batch can hold hundreds of events; its JSON stays a few MB. */
 const INSERT_ROWS = 1000;
 
 /**
- * One INSERT for many events: their rows as one JSON array, which Postgres turns into rows
- * (jsonb_to_recordset), in the array's order. The same columns and types as one row at a time.
+ * One INSERT for many events: their hashed fields with their links, as one JSON array that
+ * Postgres turns into rows (jsonb_to_recordset, its keys as the quoted names), in the array's order.
  */
-async function insertEvents(tx: EntityManager, rows: AuditEventRow[]): Promise<void> {
+async function insertEvents(tx: EntityManager, rows: (ChainedFields & { prevHash: string; hash: string })[]): Promise<void> {
   await tx.query(
     `INSERT INTO audit_event (seq, event_id, at, actor, role, actor_unit_code, action, subject_type, subject_id,
                               from_stage, to_stage, reason, request_id, data, prev_hash, hash, recorded_at)
-     SELECT seq, event_id, at, actor, role, actor_unit_code, action, subject_type, subject_id,
-            from_stage, to_stage, reason, request_id, data, prev_hash, hash, now()
-     FROM jsonb_to_recordset($1::jsonb) AS r(seq bigint, event_id text, at timestamptz, actor text, role text,
-          actor_unit_code text, action text, subject_type text, subject_id text, from_stage text, to_stage text,
-          reason text, request_id text, data jsonb, prev_hash text, hash text)`,
+     SELECT seq, "eventId", at, actor, role, "actorUnitCode", action, "subjectType", "subjectId",
+            "fromStage", "toStage", reason, "requestId", data, "prevHash", hash, now()
+     FROM jsonb_to_recordset($1::jsonb) AS r(seq bigint, "eventId" text, at timestamptz, actor text, role text,
+          "actorUnitCode" text, action text, "subjectType" text, "subjectId" text, "fromStage" text, "toStage" text,
+          reason text, "requestId" text, data jsonb, "prevHash" text, hash text)`,
     [JSON.stringify(rows)],
   );
 }

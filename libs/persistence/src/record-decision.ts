@@ -1,7 +1,8 @@
 /**
  * The only writer of the read model and the audit chain (called by the worker's activity).
- * One transaction: append the audit event (next seq, chained hash), apply the snapshots, store
- * a secret ballot. Idempotent by event id: a retried activity finds its event and writes nothing.
+ * One transaction: apply the snapshots, write the reminders and a secret ballot, then append the
+ * audit events (next seq, chained hash). Idempotent by event id: a retried activity finds its
+ * events and writes nothing.
  * Snapshots only move forward (version guard), so an old write can never overwrite a newer one.
  */
 import type { DataSource, EntityManager } from 'typeorm';

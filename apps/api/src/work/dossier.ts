@@ -309,7 +309,7 @@ function toAttachmentItem(r: AttachmentRow): AttachmentItem {
   };
 }
 
-function toStoredEvent(r: AuditEventColumns<string, Date>): StoredAuditEvent {
+function toStoredEvent(r: AuditEventColumns): StoredAuditEvent {
   return {
     seq: Number(r.seq),
     eventId: r.event_id,
